@@ -1,0 +1,55 @@
+import { httpUrl, UploadError } from '../engine/upload-error.js';
+import type { StoredFile } from '../engine/upload-queue.js';
+import type { UploadPlan } from '../engine/upload-plan.js';
+import { DEFAULT_REGISTER_BODY, DEFAULT_SIGN_BODY, fileValues, fillTemplate, parseBodyTemplate } from './body-template.js';
+import { postJson } from './post-json.js';
+import { toUploadPlan } from './sign-response.js';
+
+/** The element's configuration the backend calls need, read when each call goes out. */
+export interface BackendConfig {
+  endpoint: string;
+  registerEndpoint?: string;
+  signBody?: string;
+  registerBody?: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+/** Asks the sign endpoint for permission to upload one file and validates the answer. */
+export async function signUpload(config: BackendConfig, file: File, signal: AbortSignal): Promise<UploadPlan> {
+  const template = parseBodyTemplate(config.signBody ?? DEFAULT_SIGN_BODY, 'sign');
+  const body = fillTemplate(template, fileValues(file));
+  const answer = await postJson({ stage: 'sign', url: config.endpoint, body, headers: config.headers, signal });
+  return toUploadPlan(answer);
+}
+
+/** Tells the register endpoint about a stored file; returns its parsed answer. */
+export async function registerUpload(
+  config: BackendConfig & { registerEndpoint: string },
+  file: File,
+  stored: StoredFile,
+  signal: AbortSignal,
+): Promise<unknown> {
+  const template = parseBodyTemplate(config.registerBody ?? defaultRegisterBody(stored), 'register');
+  const body = fillTemplate(template, {
+    ...fileValues(file),
+    key: stored.key,
+    fileId: stored.fileId,
+    location: stored.location,
+    etag: stored.etag,
+    bucket: stored.bucket,
+  });
+  return postJson({ stage: 'register', url: config.registerEndpoint, body, headers: config.headers, signal });
+}
+
+function defaultRegisterBody(stored: StoredFile): string {
+  return stored.fileId === undefined ? DEFAULT_REGISTER_BODY : `${DEFAULT_REGISTER_BODY.slice(0, -1)},"fileId":"{fileId}"}`;
+}
+
+/** Checks the configuration up front, so a mistake is reported before any request goes out. */
+export function checkConfig(config: BackendConfig): void {
+  if (!config.endpoint) throw new UploadError('sign', 'MissingEndpoint', 'The endpoint attribute is not set.');
+  httpUrl(config.endpoint, 'sign', 'The endpoint attribute');
+  if (config.registerEndpoint) httpUrl(config.registerEndpoint, 'register', 'The register-endpoint attribute');
+  if (config.signBody !== undefined) parseBodyTemplate(config.signBody, 'sign');
+  if (config.registerEndpoint && config.registerBody !== undefined) parseBodyTemplate(config.registerBody, 'register');
+}

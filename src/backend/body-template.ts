@@ -1,0 +1,45 @@
+import { UploadError } from '../engine/upload-error.js';
+
+export type TemplateValue = string | number | undefined;
+export type TemplateValues = Readonly<Record<string, TemplateValue>>;
+
+export const DEFAULT_SIGN_BODY = '{"filename":"{name}","contentType":"{type}","size":"{size}"}';
+export const DEFAULT_REGISTER_BODY = '{"key":"{key}","filename":"{name}","contentType":"{type}","size":"{size}"}';
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+const EXACT_PLACEHOLDER = /^\{(\w+)\}$/;
+
+/** Parses a `sign-body` / `register-body` attribute; bad JSON is a configuration error of that stage. */
+export function parseBodyTemplate(json: string, stage: 'sign' | 'register'): unknown {
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UploadError(stage, 'InvalidTemplate', `The ${stage}-body attribute is not valid JSON: ${reason}`);
+  }
+}
+
+/**
+ * Fills a parsed template: a string that is exactly one known placeholder becomes the typed value
+ * (`"{size}"` becomes a number; a missing value becomes null); a placeholder inside a longer string
+ * is interpolated (a missing value as ''). Unknown placeholders stay as written.
+ */
+export function fillTemplate(template: unknown, values: TemplateValues): unknown {
+  if (typeof template === 'string') {
+    const exact = EXACT_PLACEHOLDER.exec(template);
+    if (exact && Object.hasOwn(values, exact[1]!)) return values[exact[1]!] ?? null;
+    return template.replace(PLACEHOLDER, (whole, name: string) =>
+      Object.hasOwn(values, name) ? String(values[name] ?? '') : whole,
+    );
+  }
+  if (Array.isArray(template)) return template.map((item) => fillTemplate(item, values));
+  if (template !== null && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([name, item]) => [name, fillTemplate(item, values)]));
+  }
+  return template;
+}
+
+/** The placeholders every template may use. */
+export function fileValues(file: File): TemplateValues {
+  return { name: file.name, type: file.type, size: file.size, lastModified: file.lastModified };
+}

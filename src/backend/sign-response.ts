@@ -1,0 +1,121 @@
+import * as z from 'zod/mini';
+import { httpUrl, UploadError } from '../engine/upload-error.js';
+import type { UploadPlan } from '../engine/upload-plan.js';
+
+// These schemas are the documentation of what a sign endpoint may answer (see README, "Backend contract").
+
+const id = z.union([z.string(), z.number()]);
+const fieldValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+/** ISO date, "YYYY-MM-DD hh:mm:ss", epoch seconds or epoch milliseconds. */
+const expiry = z.union([z.string(), z.number()]);
+
+/** AWS SDK `createPresignedPost` output, optionally with the file field's name, an id and an expiry. */
+export const awsPresignedPost = z.object({
+  url: z.string(),
+  fields: fieldValues,
+  fileFieldName: z.optional(z.string()),
+  fileId: z.optional(id),
+  expires: z.optional(expiry),
+});
+
+/** Form attributes and inputs of an HTML form to submit (seed 000). */
+export const formDescription = z.object({
+  formAttributes: z.object({
+    action: z.string(),
+    method: z.optional(z.string()),
+    enctype: z.optional(z.string()),
+    key: z.optional(z.string()),
+  }),
+  formInputs: fieldValues,
+});
+
+/** A `{ success, value }` envelope (seed 003). */
+export const envelope = z.object({
+  success: z.literal(true),
+  value: z.object({
+    file_id: z.optional(id),
+    url: z.string(),
+    expires: z.optional(expiry),
+    file_field_name: z.optional(z.string()),
+    fields: z.optional(fieldValues),
+  }),
+});
+
+type Fields = z.infer<typeof fieldValues>;
+
+/** Detects the shape of a sign answer, validates it and maps it to one upload plan. */
+export function toUploadPlan(data: unknown): UploadPlan {
+  if (!isObject(data)) throw invalid('expected a JSON object');
+  if ('success' in data) {
+    const { value } = parse(envelope, data);
+    return plan(value.url, value.fields ?? {}, value.file_field_name, value.file_id, value.expires);
+  }
+  if ('formAttributes' in data || 'formInputs' in data) {
+    const { formAttributes, formInputs } = parse(formDescription, data);
+    if (formAttributes.method && formAttributes.method.toUpperCase() !== 'POST') {
+      throw invalid(`"formAttributes.method" must be POST, not ${formAttributes.method}`);
+    }
+    // The prefix in formAttributes is part of the answer; it becomes the key field when the inputs lack one.
+    const hasKey = Object.keys(formInputs).some((name) => name.toLowerCase() === 'key');
+    const fields = hasKey || formAttributes.key === undefined ? formInputs : { ...formInputs, key: formAttributes.key };
+    return plan(formAttributes.action, fields, undefined, undefined, undefined);
+  }
+  const answer = parse(awsPresignedPost, data);
+  if (!Object.keys(answer.fields).some((name) => name.toLowerCase() === 'key')) throw invalid('missing "fields.key"');
+  return plan(answer.url, answer.fields, answer.fileFieldName, answer.fileId, answer.expires);
+}
+
+function plan(
+  url: string,
+  fields: Fields,
+  fileField: string | undefined,
+  fileId: string | number | undefined,
+  expires: string | number | undefined,
+): UploadPlan {
+  const entries = Object.entries(fields).map(([name, value]) => [name, String(value)] as const);
+  const key = entries.find(([name]) => name.toLowerCase() === 'key')?.[1] ?? '';
+  let target: string;
+  try {
+    target = httpUrl(url, 'sign', 'sign response: "url"');
+  } catch (error) {
+    throw invalid((error as Error).message.replace(/^sign response: /, ''));
+  }
+  return { url: target, method: 'POST', fields: entries, fileField: fileField || 'file', key, fileId, expires: parseExpiry(expires) };
+}
+
+/** Epoch milliseconds, or undefined when the value says nothing usable. */
+export function parseExpiry(value: string | number | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (typeof value === 'number' || /^\d+$/.test(value)) {
+    const number = Number(value);
+    // Ten-digit numbers are epoch seconds; thirteen-digit ones milliseconds.
+    return number < 1e12 ? number * 1000 : number;
+  }
+  // "YYYY-MM-DD hh:mm:ss" (seed 003) carries no zone: read it as UTC, as servers write it.
+  const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
+  const time = Date.parse(iso);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+function parse<T extends z.ZodMiniType>(schema: T, data: unknown): z.infer<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw invalid(describeIssue(result.error.issues[0]!, data));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const path = issue.path.map(String).join('.');
+  const value = issue.path.reduce<unknown>((node, part) => (isObject(node) ? node[part as string] : undefined), data);
+  if (value === undefined) return `missing "${path}"`;
+  if (issue.code === 'invalid_value') return `"${path}" must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+  const expected = issue.code === 'invalid_type' ? issue.expected : 'a string or a number';
+  return `"${path}" must be ${expected === 'object' || expected === 'record' ? 'an object' : `a ${expected}`}`;
+}
+
+function invalid(reason: string): UploadError {
+  return new UploadError('sign', 'InvalidSignResponse', `sign response: ${reason}`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

@@ -1,0 +1,18 @@
+import type { UploadPlan } from './upload-plan.js';
+
+const FILENAME_VARIABLE = '${filename}';
+
+/**
+ * Applies the key rules to a plan for one file: a key ending in `/` is a prefix and gets the
+ * file's name appended (in the form field too: S3 stores exactly what the field says); a key
+ * holding `${filename}` is sent as is because S3 substitutes it, so only the reported key is
+ * substituted here.
+ */
+export function resolveKey(plan: UploadPlan, fileName: string): { plan: UploadPlan; key: string } {
+  const withName = (key: string) => (key.endsWith('/') ? key + fileName : key);
+  const fields = plan.fields.map(([name, value]) =>
+    name.toLowerCase() === 'key' ? ([name, withName(value)] as const) : ([name, value] as const),
+  );
+  const sent = withName(plan.key);
+  return { plan: { ...plan, fields, key: sent }, key: sent.split(FILENAME_VARIABLE).join(fileName) };
+}

@@ -1,0 +1,271 @@
+import { postToStorage } from './post-to-storage.js';
+import { resolveKey } from './resolve-key.js';
+import { withRetries, type RetryPolicy } from './retry.js';
+import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
+import type { StorageReceipt, UploadPlan } from './upload-plan.js';
+import type { Transport } from './xhr-transport.js';
+
+export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted';
+
+/** A read-only picture of one file's state, as `files` hands it out. */
+export interface UploadSnapshot {
+  readonly id: string;
+  readonly file: File;
+  readonly status: UploadStatus;
+  readonly loaded: number;
+  readonly total: number;
+  readonly key?: string;
+  readonly fileId?: string | number;
+  readonly error?: UploadErrorInfo;
+}
+
+/** What the register step learns of a stored file. */
+export interface StoredFile extends StorageReceipt {
+  fileId?: string | number;
+}
+
+export interface UploadResult extends StoredFile {
+  /** The register response body, parsed; absent without a register step. */
+  registration?: unknown;
+}
+
+/** The I/O the queue drives, read at the moment each step runs so configuration changes apply. */
+export interface UploadSteps {
+  /** Throws a configuration error before anything is sent. */
+  check(): void;
+  sign(file: File, signal: AbortSignal): Promise<UploadPlan>;
+  transport: Transport;
+  /** Absent: there is no register step. */
+  register?: (file: File, stored: StoredFile, signal: AbortSignal) => Promise<unknown>;
+}
+
+export interface QueueConfig extends RetryPolicy {
+  concurrency: number;
+  /** Hold new files until `start()`. */
+  manual: boolean;
+}
+
+/** Told of every change; the element turns these into DOM events and renders. */
+export interface QueueListener {
+  start(upload: UploadSnapshot): void;
+  /** `done`: the bytes are all out, so this is the last progress of the file. */
+  progress(upload: UploadSnapshot, done: boolean): void;
+  complete(upload: UploadSnapshot, result: UploadResult): void;
+  error(upload: UploadSnapshot, stage: UploadStage, error: UploadErrorInfo): void;
+  abort(upload: UploadSnapshot): void;
+  /** The list or a status changed. */
+  change(): void;
+}
+
+interface Entry {
+  id: string;
+  file: File;
+  status: UploadStatus;
+  loaded: number;
+  key?: string;
+  fileId?: string | number;
+  error?: UploadErrorInfo;
+  held: boolean;
+  /** The signed plan; kept for retries while it has not expired. */
+  plan?: UploadPlan;
+  /** Set once storage holds the bytes: from then on only the register step may run again. */
+  stored?: StoredFile;
+  controller?: AbortController;
+}
+
+const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+let lastId = 0;
+
+/**
+ * Runs uploads: sign, post to storage, register, with at most `concurrency` in flight, retries
+ * of retryable failures, one fresh sign for an expired policy, and cancel/retry per file.
+ * It knows no URL, JSON or DOM: all I/O comes in through `steps`.
+ */
+export class UploadQueue {
+  readonly #entries: Entry[] = [];
+  readonly #config: () => QueueConfig;
+  readonly #steps: () => UploadSteps;
+  readonly #listener: QueueListener;
+  #running = 0;
+
+  constructor(config: () => QueueConfig, steps: () => UploadSteps, listener: QueueListener) {
+    this.#config = config;
+    this.#steps = steps;
+    this.#listener = listener;
+  }
+
+  get uploads(): UploadSnapshot[] {
+    return this.#entries.map(snapshot);
+  }
+
+  /** Queues files (validated by the caller) and starts them unless the queue is manual. */
+  add(files: readonly File[]): UploadSnapshot[] {
+    const held = this.#config().manual;
+    const added = files.map((file): Entry => ({ id: nextId(), file, status: 'queued', loaded: 0, held }));
+    this.#entries.push(...added);
+    this.#listener.change();
+    this.#pump();
+    return added.map(snapshot);
+  }
+
+  /** Releases files held by a manual queue. */
+  start(): void {
+    for (const entry of this.#entries) entry.held = false;
+    this.#pump();
+  }
+
+  cancel(id?: string): void {
+    for (const entry of this.#select(id)) {
+      if (!ACTIVE.has(entry.status)) continue;
+      entry.controller?.abort(new DOMException('Upload cancelled', 'AbortError'));
+      entry.status = 'aborted';
+      this.#listener.abort(snapshot(entry));
+    }
+    this.#listener.change();
+  }
+
+  retry(id?: string): void {
+    for (const entry of this.#select(id)) {
+      if (entry.status !== 'error' && entry.status !== 'aborted') continue;
+      // A fresh sign unless the bytes are stored: the old permission may be what failed.
+      if (!entry.stored) entry.plan = undefined;
+      entry.status = 'queued';
+      entry.error = undefined;
+      entry.held = false;
+    }
+    this.#listener.change();
+    this.#pump();
+  }
+
+  /** Takes files out of the list, cancelling them first if they are still running. */
+  remove(id?: string): void {
+    this.cancel(id);
+    for (const entry of this.#select(id)) this.#entries.splice(this.#entries.indexOf(entry), 1);
+    this.#listener.change();
+  }
+
+  /** Picks up a raised concurrency limit. */
+  pump(): void {
+    this.#pump();
+  }
+
+  #select(id: string | undefined): Entry[] {
+    return this.#entries.filter((entry) => id === undefined || entry.id === id);
+  }
+
+  #pump(): void {
+    const limit = Math.max(1, this.#config().concurrency);
+    for (const entry of this.#entries) {
+      if (this.#running >= limit) return;
+      if (entry.status === 'queued' && !entry.held) void this.#run(entry);
+    }
+  }
+
+  async #run(entry: Entry): Promise<void> {
+    const controller = new AbortController();
+    const { signal } = controller;
+    entry.controller = controller;
+    this.#running++;
+    let stage: UploadStage = entry.stored ? 'register' : 'sign';
+    try {
+      this.#steps().check();
+      if (!entry.stored) {
+        this.#listener.start(snapshot(entry));
+        entry.stored = await this.#store(entry, signal, (next) => (stage = next));
+      }
+      stage = 'register';
+      const { register } = this.#steps();
+      let registration: unknown;
+      if (register) {
+        this.#set(entry, 'registering');
+        const stored = entry.stored;
+        registration = await withRetries(() => register(entry.file, stored, signal), this.#config(), signal);
+      }
+      entry.key = entry.stored.key;
+      this.#set(entry, 'complete');
+      this.#listener.complete(snapshot(entry), register ? { ...entry.stored, registration } : entry.stored);
+    } catch (error) {
+      // cancel() already moved the file to `aborted` and said so.
+      if (signal.aborted) return;
+      const failure = toUploadError(error, stage);
+      entry.error = failure.toJSON();
+      this.#set(entry, 'error');
+      this.#listener.error(snapshot(entry), failure.stage, entry.error);
+    } finally {
+      entry.controller = undefined;
+      this.#running--;
+      this.#pump();
+    }
+  }
+
+  /** Signs (just in time) and posts the bytes; an expired policy gets one fresh sign that is not a retry. */
+  async #store(entry: Entry, signal: AbortSignal, enter: (stage: UploadStage) => void): Promise<StoredFile> {
+    const policy = this.#config();
+    let resigned = false;
+    for (;;) {
+      const steps = this.#steps();
+      if (!entry.plan) {
+        enter('sign');
+        this.#set(entry, 'signing');
+        entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal);
+        entry.fileId = entry.plan.fileId;
+      }
+      // Past its expiry before the POST even starts: storage would refuse it.
+      if (isExpired(entry.plan) && !resigned) {
+        resigned = true;
+        entry.plan = undefined;
+        continue;
+      }
+      const { plan, key } = resolveKey(entry.plan, entry.file.name);
+      entry.key = key;
+      enter('upload');
+      this.#set(entry, 'uploading');
+      const progress = (loaded: number) => {
+        if (loaded <= entry.loaded) return;
+        entry.loaded = loaded;
+        this.#listener.progress(snapshot(entry), false);
+      };
+      try {
+        const receipt = await withRetries(
+          () => postToStorage(steps.transport, plan, key, entry.file, progress, signal),
+          policy,
+          signal,
+        );
+        entry.loaded = entry.file.size;
+        this.#listener.progress(snapshot(entry), true);
+        return { ...receipt, fileId: plan.fileId };
+      } catch (error) {
+        if (!(error instanceof UploadError && error.expired) || resigned) throw error;
+        resigned = true;
+        entry.plan = undefined;
+      }
+    }
+  }
+
+  #set(entry: Entry, status: UploadStatus): void {
+    // A cancel can land between a step's answer and this line: never step out of `aborted`.
+    if (entry.status === 'aborted') throw new DOMException('Upload cancelled', 'AbortError');
+    entry.status = status;
+    this.#listener.change();
+  }
+}
+
+function nextId(): string {
+  return `upload-${Date.now().toString(36)}-${++lastId}`;
+}
+
+function isExpired(plan: UploadPlan): boolean {
+  return plan.expires !== undefined && plan.expires <= Date.now();
+}
+
+function snapshot(entry: Entry): UploadSnapshot {
+  const { id, file, status, loaded, key, fileId, error } = entry;
+  return Object.freeze({ id, file, status, loaded, total: file.size, key, fileId, error });
+}
+
+/** Whatever went wrong becomes one error with a stage, a code and a message. */
+function toUploadError(error: unknown, stage: UploadStage): UploadError {
+  if (error instanceof UploadError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new UploadError(stage, 'UnexpectedError', message || 'Something went wrong.', { cause: error });
+}

@@ -1,0 +1,7 @@
+export { PresignedUploaderElement } from './presigned-uploader-element.js';
+export type * from './events.js';
+export { UploadError, type UploadErrorInfo, type UploadStage } from './engine/upload-error.js';
+export type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
+export type { UploadPlan } from './engine/upload-plan.js';
+export type { RejectReason } from './engine/validate-file.js';
+export { toUploadPlan } from './backend/sign-response.js';

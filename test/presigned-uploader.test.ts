@@ -1,0 +1,359 @@
+import { expect, oneEvent } from '@open-wc/testing';
+import type { UploadCompleteDetail, UploadErrorDetail, UploadProgressDetail } from '../src/events.js';
+import { makeFile } from './helpers/files.js';
+import type { JsonBodyType } from 'msw';
+import { http, HttpResponse, worker } from './helpers/msw.js';
+import { record, settle, uploader } from './helpers/uploader.js';
+
+const STORAGE = 'https://storage.test/bucket';
+
+interface StorageRequest {
+  entries: Array<[string, FormDataEntryValue]>;
+  headers: Headers;
+  credentials: RequestCredentials;
+}
+
+/** A storage stand-in that records each form it gets. Real storage behaviour is proven in test/e2e. */
+function mockStorage(respond: (form: FormData) => Response = () => new HttpResponse(null, { status: 204 })) {
+  const requests: StorageRequest[] = [];
+  worker.use(
+    http.post(STORAGE, async ({ request }) => {
+      const form = await request.formData();
+      requests.push({ entries: [...form.entries()], headers: request.headers, credentials: request.credentials });
+      return respond(form);
+    }),
+  );
+  return requests;
+}
+
+/** A JSON endpoint that records the bodies and headers it gets. */
+function mockJson(url: string, answer: JsonBodyType | ((body: unknown) => Response | Promise<Response>)) {
+  const requests: Array<{ body: unknown; headers: Headers }> = [];
+  worker.use(
+    http.post(url, async ({ request }) => {
+      const body = await request.json();
+      requests.push({ body, headers: request.headers });
+      return typeof answer === 'function' ? answer(body) : HttpResponse.json(answer);
+    }),
+  );
+  return requests;
+}
+
+const awsAnswer = {
+  url: STORAGE,
+  fields: { key: 'uploads/abc/${filename}', 'Content-Type': 'image/jpeg', Policy: 'UE9MSUNZ', 'X-Amz-Signature': 'sig' },
+};
+
+describe('<presigned-uploader>', () => {
+  it('signs, posts straight to storage with the file last, registers, and completes', async () => {
+    const sign = mockJson('/api/sign', awsAnswer);
+    const storage = mockStorage();
+    const register = mockJson('/api/register', { id: 42 });
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
+    const events = record(el);
+    const file = makeFile('cat.jpg', 2048);
+
+    const done = await settle(el, [file]);
+
+    expect(done.type).to.equal('upload-complete');
+    expect(sign[0]!.body).to.deep.equal({ filename: 'cat.jpg', contentType: 'image/jpeg', size: 2048 });
+    expect(storage[0]!.entries.map(([name]) => name)).to.deep.equal(['key', 'Content-Type', 'Policy', 'X-Amz-Signature', 'file']);
+    const sent = storage[0]!.entries[4]![1] as File;
+    expect(sent.name).to.equal('cat.jpg');
+    expect(new Uint8Array(await sent.arrayBuffer())).to.deep.equal(new Uint8Array(await file.arrayBuffer()));
+    expect(register[0]!.body).to.deep.equal({ key: 'uploads/abc/cat.jpg', filename: 'cat.jpg', contentType: 'image/jpeg', size: 2048 });
+    const detail = done.detail as UploadCompleteDetail;
+    expect(detail).to.deep.include({ file, key: 'uploads/abc/cat.jpg', registration: { id: 42 } });
+    expect(detail.id).to.equal(el.files[0]!.id);
+    expect(events.names()[0]).to.equal('upload-start');
+    expect(events.names().at(-1)).to.equal('upload-complete');
+    const progress = events.last<UploadProgressDetail>('upload-progress');
+    expect(progress).to.deep.include({ loaded: 2048, total: 2048, percent: 100 });
+    expect(el.files[0]).to.deep.include({ status: 'complete', key: 'uploads/abc/cat.jpg', loaded: 2048, total: 2048 });
+    expect(done.bubbles && done.composed).to.equal(true);
+    await expect(el).to.be.accessible();
+  });
+
+  it('sends the headers property to sign and register only, never to storage', async () => {
+    const sign = mockJson('/api/sign', awsAnswer);
+    const storage = mockStorage();
+    const register = mockJson('/api/register', {});
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
+    el.headers = { Authorization: 'Bearer secret', 'X-CSRF-Token': 'csrf' };
+    await settle(el, [makeFile()]);
+    for (const request of [sign[0]!, register[0]!]) {
+      expect(request.headers.get('authorization')).to.equal('Bearer secret');
+      expect(request.headers.get('x-csrf-token')).to.equal('csrf');
+    }
+    expect(storage[0]!.headers.get('authorization')).to.equal(null);
+    expect(storage[0]!.headers.get('x-csrf-token')).to.equal(null);
+    expect(storage[0]!.credentials).to.not.equal('include');
+    expect(storage[0]!.headers.get('content-type')).to.match(/^multipart\/form-data; boundary=/);
+  });
+
+  it('drives seed 000 (formAttributes/formInputs) by HTML alone', async () => {
+    const sign = mockJson('/v1_upload/s3_upload_person_file', {
+      formAttributes: { action: STORAGE, method: 'POST', enctype: 'multipart/form-data', key: '1/person/15/1670972404/' },
+      formInputs: { acl: 'private', 'Content-Type': 'image/jpeg', key: '1/person/15/1670972404/', Policy: 'P', 'X-Amz-Signature': 'S' },
+      person_id: '15',
+      customer_id: '1',
+    });
+    const storage = mockStorage();
+    const register = mockJson('/v1_files/person_file', { file_url: 'https://cdn.test/1/person/15/1670972404/file-name.jpg' });
+    const el = await uploader(`endpoint="/v1_upload/s3_upload_person_file"
+      sign-body='{"file_type":"{type}","person_id":"15"}'
+      register-endpoint="/v1_files/person_file"
+      register-body='{"file_name":"{key}","document_type_id":6,"file_title":"{name}","file_description":"Uploaded {name}","person_id":"15"}'`);
+
+    const done = await settle(el, [makeFile('file-name.jpg')]);
+
+    expect(sign[0]!.body).to.deep.equal({ file_type: 'image/jpeg', person_id: '15' });
+    expect(storage[0]!.entries.find(([name]) => name === 'key')![1]).to.equal('1/person/15/1670972404/file-name.jpg');
+    expect(register[0]!.body).to.deep.equal({
+      file_name: '1/person/15/1670972404/file-name.jpg',
+      document_type_id: 6,
+      file_title: 'file-name.jpg',
+      file_description: 'Uploaded file-name.jpg',
+      person_id: '15',
+    });
+    expect((done.detail as UploadCompleteDetail).registration).to.deep.equal({
+      file_url: 'https://cdn.test/1/person/15/1670972404/file-name.jpg',
+    });
+  });
+
+  it('drives seed 003 (success envelope, ${filename}, file_id as form value) by HTML alone', async () => {
+    const sign = mockJson('/v2/task/form/file', {
+      success: true,
+      value: {
+        file_id: 111,
+        url: STORAGE,
+        expires: '2099-02-03 03:04:00',
+        file_field_name: 'file',
+        fields: { policy: 'P', key: 'user/user1/${filename}', success_action_status: '201', 'x-amz-signature': 'S' },
+      },
+    });
+    const storage = mockStorage((form) => {
+      const key = String(form.get('key')).replace('${filename}', (form.get('file') as File).name);
+      return new HttpResponse(
+        `<?xml version="1.0" encoding="UTF-8"?><PostResponse><Location>${STORAGE}/${key}</Location><Bucket>bucket</Bucket><Key>${key}</Key><ETag>"e7a1"</ETag></PostResponse>`,
+        { status: 201, headers: { 'Content-Type': 'application/xml' } },
+      );
+    });
+    const form = document.createElement('form');
+    document.body.append(form);
+    form.innerHTML = `<presigned-uploader name="file1" endpoint="/v2/task/form/file"
+      sign-body='{"task_id":11231,"field_id":"file1","size":"{size}","filename":"{name}"}'></presigned-uploader>`;
+    const el = form.querySelector('presigned-uploader')!;
+    await el.updateComplete;
+
+    const done = await settle(el, [makeFile('actual_file_name.png', 300, 'image/png')]);
+
+    expect(sign[0]!.body).to.deep.equal({ task_id: 11231, field_id: 'file1', size: 300, filename: 'actual_file_name.png' });
+    expect(storage[0]!.entries.map(([name]) => name)).to.deep.equal(['policy', 'key', 'success_action_status', 'x-amz-signature', 'file']);
+    expect(storage[0]!.entries[1]![1]).to.equal('user/user1/${filename}');
+    expect(done.detail).to.deep.include({
+      key: 'user/user1/actual_file_name.png',
+      fileId: 111,
+      etag: 'e7a1',
+      location: `${STORAGE}/user/user1/actual_file_name.png`,
+    });
+    expect(new FormData(form).getAll('file1')).to.deep.equal(['111']);
+    form.remove();
+  });
+
+  it('surfaces a seed 003 refusal with its code, whatever the HTTP status', async () => {
+    for (const status of [200, 400]) {
+      mockJson('/v2/task/form/file', () =>
+        HttpResponse.json({ success: false, status: { code: 267, description: 'Too many entities' } }, { status }),
+      );
+      const el = await uploader('endpoint="/v2/task/form/file" retries="0"');
+      const done = await settle(el, [makeFile()]);
+      expect(done.type).to.equal('upload-error');
+      expect(done.detail).to.deep.include({ stage: 'sign', error: { code: '267', message: 'Too many entities', status } });
+    }
+  });
+
+  it('says what is missing from a sign answer that fits no shape', async () => {
+    mockJson('/api/sign', { fields: { key: 'k' } });
+    const el = await uploader('endpoint="/api/sign"');
+    const done = await settle(el, [makeFile()]);
+    expect((done.detail as UploadErrorDetail).stage).to.equal('sign');
+    expect((done.detail as UploadErrorDetail).error.message).to.equal('sign response: missing "url"');
+    expect(el.shadowRoot!.querySelector('[part=error]')!.textContent).to.contain('sign response: missing "url"');
+  });
+
+  it('turns S3 error XML into an upload error with its code and message', async () => {
+    mockJson('/api/sign', awsAnswer);
+    mockStorage(() =>
+      new HttpResponse('<Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Extra input fields: acl</Message></Error>', {
+        status: 403,
+      }),
+    );
+    const el = await uploader('endpoint="/api/sign" retries="0"');
+    const done = await settle(el, [makeFile()]);
+    expect(done.detail).to.deep.include({
+      stage: 'upload',
+      error: { code: 'AccessDenied', message: 'Invalid according to Policy: Extra input fields: acl', status: 403 },
+    });
+    expect(el.files[0]!.status).to.equal('error');
+    await expect(el).to.be.accessible();
+  });
+
+  it('explains status 0 as a network or CORS failure', async () => {
+    mockJson('/api/sign', awsAnswer);
+    worker.use(http.post(STORAGE, () => HttpResponse.error()));
+    const el = await uploader('endpoint="/api/sign" retries="0"');
+    const done = await settle(el, [makeFile()]);
+    const { stage, error } = done.detail as UploadErrorDetail;
+    expect(stage).to.equal('upload');
+    expect(error).to.deep.include({ code: 'NetworkError', status: 0 });
+    expect(error.message).to.contain('CORS');
+  });
+
+  it('never registers again nor re-uploads when only register failed', async () => {
+    mockJson('/api/sign', awsAnswer);
+    const storage = mockStorage();
+    let fail = true;
+    const register = mockJson('/api/register', () => (fail ? HttpResponse.json({ message: 'db down' }, { status: 503 }) : HttpResponse.json({ ok: 1 })));
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register" retries="1" retry-delay="1"');
+    const failed = await settle(el, [makeFile()]);
+    expect(failed.detail).to.deep.include({ stage: 'register', error: { code: 'HTTP503', message: 'db down', status: 503 } });
+    expect(register.length).to.equal(2);
+    fail = false;
+    const done = oneEvent(el, 'upload-complete');
+    el.retry();
+    expect((await done).detail.registration).to.deep.equal({ ok: 1 });
+    expect(storage.length).to.equal(1);
+  });
+
+  it('fills every register placeholder from the storage answer', async () => {
+    mockJson('/api/sign', { ...awsAnswer, fileId: 'f-9', fields: { ...awsAnswer.fields, success_action_status: '201' } });
+    mockStorage(() =>
+      new HttpResponse('<PostResponse><Location>L</Location><Bucket>B</Bucket><Key>K</Key><ETag>"E"</ETag></PostResponse>', { status: 201 }),
+    );
+    const register = mockJson('/api/register', {});
+    const el = await uploader(`endpoint="/api/sign" register-endpoint="/api/register"
+      register-body='{"all":"{name}|{type}|{size}|{lastModified}|{key}|{fileId}|{location}|{etag}|{bucket}","size":"{size}","id":"{fileId}"}'`);
+    await settle(el, [makeFile('x.jpg', 10)]);
+    expect(register[0]!.body).to.deep.equal({ all: 'x.jpg|image/jpeg|10|1700000000000|K|f-9|L|E|B', size: 10, id: 'f-9' });
+  });
+
+  it('adds fileId to the default register body when the sign answer gave one', async () => {
+    mockJson('/api/sign', { ...awsAnswer, fileId: 7 });
+    mockStorage();
+    const register = mockJson('/api/register', {});
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
+    await settle(el, [makeFile('x.jpg', 10)]);
+    expect(register[0]!.body).to.deep.equal({ key: 'uploads/abc/x.jpg', filename: 'x.jpg', contentType: 'image/jpeg', size: 10, fileId: 7 });
+  });
+
+  for (const [attribute, stage] of [['sign-body', 'sign'], ['register-body', 'register']] as const) {
+    it(`reports a ${attribute} that is not JSON as a ${stage} error before any request`, async () => {
+      // No handler: any request fails the test through onUnhandledRequest.
+      const el = await uploader(`endpoint="/api/sign" register-endpoint="/api/register" ${attribute}='{"a":'`);
+      const events = record(el);
+      const done = await settle(el, [makeFile()]);
+      expect(done.detail).to.deep.include({ stage });
+      expect((done.detail as UploadErrorDetail).error.code).to.equal('InvalidTemplate');
+      expect(events.names()).to.deep.equal(['upload-error']);
+      expect(el.shadowRoot!.textContent).to.contain(`${attribute} attribute is not valid JSON`);
+    });
+  }
+
+  it('never sends anything to a URL that is not http(s)', async () => {
+    const el = await uploader('endpoint="javascript:alert(1)"');
+    const done = await settle(el, [makeFile()]);
+    expect(done.detail).to.deep.include({ stage: 'sign' });
+    expect((done.detail as UploadErrorDetail).error.code).to.equal('InvalidUrl');
+  });
+
+  it('rejects files by type, size and count before any request', async () => {
+    const el = await uploader('endpoint="/api/sign" accept="image/*,.pdf" max-size="100" max-files="1" manual');
+    const events = record(el, ['file-reject']);
+    el.addFiles([makeFile('a.txt', 10, 'text/plain'), makeFile('b.jpg', 101), makeFile('c.pdf', 10, 'application/pdf'), makeFile('d.png', 5, 'image/png')]);
+    expect(events.seen.map((e) => [e.detail.file.name, e.detail.reason])).to.deep.equal([
+      ['a.txt', 'type'],
+      ['b.jpg', 'size'],
+      ['d.png', 'count'],
+    ]);
+    expect(events.seen.every((e) => typeof e.detail.id === 'string')).to.equal(true);
+    expect(el.files.map((f) => [f.file.name, f.status])).to.deep.equal([['c.pdf', 'queued']]);
+    await el.updateComplete;
+    expect(el.shadowRoot!.textContent).to.contain('b.jpg');
+    await expect(el).to.be.accessible();
+  });
+
+  it('cancels an upload: upload-abort, status aborted, still listed', async () => {
+    let received!: () => void;
+    const signing = new Promise<void>((resolve) => (received = resolve));
+    worker.use(http.post('/api/sign', () => (received(), new Promise<Response>(() => {}))));
+    const el = await uploader('endpoint="/api/sign"');
+    const started = oneEvent(el, 'upload-start');
+    el.addFiles([makeFile()]);
+    const { id } = (await started).detail;
+    // Cancel once the sign request is really out, so it cannot reach a later test's handler.
+    await signing;
+    expect(el.files[0]!.status).to.equal('signing');
+    const aborted = oneEvent(el, 'upload-abort');
+    el.cancel(id);
+    expect((await aborted).detail.id).to.equal(id);
+    expect(el.files.map((f) => f.status)).to.deep.equal(['aborted']);
+  });
+
+  it('holds files until start() when manual', async () => {
+    const sign = mockJson('/api/sign', awsAnswer);
+    mockStorage();
+    const el = await uploader('endpoint="/api/sign" manual');
+    el.addFiles([makeFile()]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(sign.length).to.equal(0);
+    const done = oneEvent(el, 'upload-complete');
+    el.start();
+    await done;
+    expect(sign.length).to.equal(1);
+  });
+
+  it('renders file names and server messages as text, never as HTML', async () => {
+    mockJson('/api/sign', () => HttpResponse.json({ message: '<img src=x onerror="window.__pwned=1">' }, { status: 400 }));
+    const el = await uploader('endpoint="/api/sign"');
+    await settle(el, [makeFile('<b>bold</b>.jpg')]);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('b')).to.equal(null);
+    expect(el.shadowRoot!.textContent).to.contain('<b>bold</b>.jpg');
+  });
+
+  it('takes part in forms: value per completed file, required validity while empty and while uploading', async () => {
+    mockJson('/api/sign', () => new Promise((resolve) => setTimeout(() => resolve(HttpResponse.json(awsAnswer)), 100)));
+    mockStorage();
+    const form = document.createElement('form');
+    form.innerHTML = '<presigned-uploader name="attachments" required endpoint="/api/sign" multiple></presigned-uploader>';
+    document.body.append(form);
+    const el = form.querySelector('presigned-uploader')!;
+    await el.updateComplete;
+    expect(form.checkValidity()).to.equal(false);
+    expect(el.validity.valueMissing).to.equal(true);
+    let completed = 0;
+    const both = new Promise<void>((resolve) => el.addEventListener('upload-complete', () => ++completed === 2 && resolve()));
+    el.addFiles([makeFile('a.jpg'), makeFile('b.jpg')]);
+    await el.updateComplete;
+    expect(form.checkValidity()).to.equal(false);
+    expect(el.validity.customError).to.equal(true);
+    await both;
+    await el.updateComplete;
+    expect(form.checkValidity()).to.equal(true);
+    expect(new FormData(form).getAll('attachments')).to.deep.equal(['uploads/abc/a.jpg', 'uploads/abc/b.jpg']);
+    form.reset();
+    await el.updateComplete;
+    expect(el.files).to.deep.equal([]);
+    expect(form.checkValidity()).to.equal(false);
+    form.remove();
+  });
+
+  it('ignores new files while disabled', async () => {
+    const el = await uploader('endpoint="/api/sign" disabled');
+    el.addFiles([makeFile()]);
+    expect(el.files).to.deep.equal([]);
+    expect(el.shadowRoot!.querySelector<HTMLButtonElement>('button[part=button]')!.disabled).to.equal(true);
+  });
+});
