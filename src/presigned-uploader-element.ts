@@ -83,6 +83,12 @@ export class PresignedUploaderElement extends LitElement {
 
   readonly #internals = this.attachInternals();
   #formDisabled = false;
+  readonly #onPaste = (event: ClipboardEvent): void => {
+    const files = event.clipboardData?.files;
+    if (!files?.length || this.#isDisabled) return;
+    event.preventDefault();
+    this.#addPicked(files);
+  };
   readonly #uploads = new UploadController(this, {
     queue: () => ({
       concurrency: finite(this.concurrency) ?? 3,
@@ -159,6 +165,17 @@ export class PresignedUploaderElement extends LitElement {
   formDisabledCallback(disabled: boolean): void {
     this.#formDisabled = disabled;
     this.requestUpdate();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Pasting files (a screenshot, files copied in a file manager) while the uploader has focus.
+    this.addEventListener('paste', this.#onPaste);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.removeEventListener('paste', this.#onPaste);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -260,7 +277,7 @@ export class PresignedUploaderElement extends LitElement {
     this.#addPicked(event.dataTransfer?.files ?? null);
   }
 
-  /** The picker and drop honour `multiple`: without it, the files after the first are refused. */
+  /** The picker, drop and paste honour `multiple`: without it, the files after the first are refused. */
   #addPicked(files: FileList | null): void {
     if (!files || this.#isDisabled) return;
     this.#uploads.add(files, {

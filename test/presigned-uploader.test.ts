@@ -356,4 +356,48 @@ describe('<presigned-uploader>', () => {
     expect(el.files).to.deep.equal([]);
     expect(el.shadowRoot!.querySelector<HTMLButtonElement>('button[part=button]')!.disabled).to.equal(true);
   });
+
+  describe('picker, drop and paste', () => {
+    const transfer = (...files: File[]) => {
+      const data = new DataTransfer();
+      for (const file of files) data.items.add(file);
+      return data;
+    };
+
+    it('the pick button opens the file input, whose files are added', async () => {
+      const el = await uploader('endpoint="/api/sign" manual multiple accept="image/*"');
+      const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[type=file]')!;
+      expect(input.multiple).to.equal(true);
+      expect(input.accept).to.equal('image/*');
+      let opened = false;
+      input.addEventListener('click', (event) => {
+        opened = true;
+        event.preventDefault();
+      });
+      el.shadowRoot!.querySelector<HTMLButtonElement>('button[part=button]')!.click();
+      expect(opened).to.equal(true);
+      input.files = transfer(makeFile('a.jpg'), makeFile('b.jpg')).files;
+      input.dispatchEvent(new Event('change'));
+      expect(el.files.map((f) => f.file.name)).to.deep.equal(['a.jpg', 'b.jpg']);
+      expect(input.value).to.equal('');
+    });
+
+    it('takes dropped files; without multiple it refuses all but the first with reason count', async () => {
+      const el = await uploader('endpoint="/api/sign" manual');
+      const events = record(el, ['file-reject']);
+      const zone = el.shadowRoot!.querySelector('[part=drop-zone]')!;
+      const dragover = new DragEvent('dragover', { dataTransfer: transfer(), cancelable: true });
+      zone.dispatchEvent(dragover);
+      expect(dragover.defaultPrevented).to.equal(true);
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer(makeFile('a.jpg'), makeFile('b.jpg')), cancelable: true }));
+      expect(el.files.map((f) => f.file.name)).to.deep.equal(['a.jpg']);
+      expect(events.seen.map((e) => [e.detail.file.name, e.detail.reason])).to.deep.equal([['b.jpg', 'count']]);
+    });
+
+    it('takes pasted files', async () => {
+      const el = await uploader('endpoint="/api/sign" manual multiple');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer(makeFile('shot.png', 10, 'image/png')), bubbles: true }));
+      expect(el.files.map((f) => f.file.name)).to.deep.equal(['shot.png']);
+    });
+  });
 });

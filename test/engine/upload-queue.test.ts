@@ -195,6 +195,15 @@ describe('UploadQueue', () => {
     expect(calls).to.deep.include({ sign: 1, transport: 1 });
   });
 
+  it('retry() after a failed upload asks for a fresh signature', async () => {
+    const { queue, calls, settled } = harness({ config: { retries: 0 }, responses: [s3Error(403, 'AccessDenied', 'denied')] });
+    queue.add([makeFile('a')]);
+    await settled();
+    queue.retry();
+    await waitUntil(() => queue.uploads[0]!.status === 'complete');
+    expect(calls).to.deep.include({ sign: 2, transport: 2 });
+  });
+
   for (const stage of ['sign', 'upload', 'register'] as const) {
     it(`cancel during ${stage} aborts, fires upload-abort and never registers`, async () => {
       const waiting = gate<void>();
