@@ -56,7 +56,7 @@ function storageError({ status, body }: TransportResponse): UploadError {
   }
   const s3 = parseS3Error(body);
   if (!s3) {
-    return new UploadError('upload', 'HttpError', `The storage server answered HTTP ${status}.`, {
+    return new UploadError('upload', `HTTP${status}`, `The storage server answered HTTP ${status}.`, {
       status,
       retryable: isRetryableStatus(status),
     });
