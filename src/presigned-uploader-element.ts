@@ -83,6 +83,7 @@ export class PresignedUploaderElement extends LitElement {
 
   readonly #internals = this.attachInternals();
   #formDisabled = false;
+  #syncedRevision = -1;
   readonly #onPaste = (event: ClipboardEvent): void => {
     const files = event.clipboardData?.files;
     if (!files?.length || this.#isDisabled) return;
@@ -181,7 +182,11 @@ export class PresignedUploaderElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (changed.has('concurrency')) this.#uploads.queue.pump();
-    this.#syncForm();
+    // Progress re-renders every frame; the form value and states only change with a status.
+    if (this.#uploads.revision !== this.#syncedRevision || changed.has('name') || changed.has('required')) {
+      this.#syncedRevision = this.#uploads.revision;
+      this.#syncForm();
+    }
   }
 
   protected override render() {

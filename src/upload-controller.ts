@@ -31,6 +31,8 @@ export class UploadController implements ReactiveController {
   readonly queue: UploadQueue;
   /** Files refused by validation, shown until dismissed. */
   rejected: Rejection[] = [];
+  /** Grows with every change of the list or of a status (not with progress), so the host can skip work. */
+  revision = 0;
   readonly #host: ReactiveControllerHost;
   readonly #options: UploadControllerOptions;
   readonly #pendingProgress = new Map<string, UploadSnapshot>();
@@ -68,7 +70,10 @@ export class UploadController implements ReactiveController {
         this.#pendingProgress.delete(id);
         emit('upload-abort', { id, file });
       },
-      change: () => host.requestUpdate(),
+      change: () => {
+        this.revision++;
+        host.requestUpdate();
+      },
     });
   }
 
