@@ -6,8 +6,8 @@ import { defineConfig, type Plugin, type UserConfig } from 'vite';
 //
 // `vite build`: readable ESM for npm, one file per public entry plus shared
 // chunks, with lit and zod left as imports for the app's bundler to dedupe.
-// (Add `src/server/index.ts` as an entry, with Node built-ins external, when
-// it exists and package.json exports it.)
+// `server` is the Node/edge entry (presigned-uploader/server): the AWS SDK and
+// Node built-ins stay imports.
 //
 // `vite build --mode standalone`: one minified file with everything inside,
 // for a plain <script type="module"> from a CDN.
@@ -35,7 +35,7 @@ function cleanDistKeepingTypes(): Plugin {
 }
 
 /** Runtime dependencies (and their subpaths) that the npm build leaves external. */
-const external = /^(?:lit|lit-html|lit-element|@lit\/[^/]+|zod)(?:\/.*)?$/;
+const external = /^(?:lit|lit-html|lit-element|@lit\/[^/]+|zod|@aws-sdk\/[^/]+|node:.*)(?:\/.*)?$/;
 
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'standalone') {
@@ -70,6 +70,7 @@ export default defineConfig(({ mode }): UserConfig => {
         entry: {
           index: 'src/index.ts',
           'presigned-uploader': 'src/presigned-uploader.ts',
+          server: 'src/server/index.ts',
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,

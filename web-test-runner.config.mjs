@@ -35,7 +35,12 @@ const servers = [
     name: 'upload sink',
     start: async () => (await importTs('./test/helpers/node/upload-sink.ts')).startUploadSink(),
   },
-  // Later: the local S3 (radosgw, started by .ci/radosgw.sh or here) and the test backend.
+  // Real presigned POSTs against real storage for test/e2e: E2E_API_URL, E2E_STORAGE_URL,
+  // E2E_STORAGE_KIND. The embedded dev storage, or the S3 at S3_ENDPOINT (radosgw in CI).
+  {
+    name: 'e2e backend',
+    start: async () => (await importTs('./test/helpers/node/e2e-backend.ts')).startE2eBackend(),
+  },
 ];
 
 /** @returns {import('@web/test-runner').TestRunnerPlugin} */

@@ -73,14 +73,15 @@ function envelopeError(data: unknown): { code: string; message: string } | undef
   };
 }
 
-// Backends commonly answer `{ "error": "…" }`, `{ "message": "…" }` or `{ "code": "…" }`.
+// Backends commonly answer `{ "error": { "code", "message" } }` (presigned-uploader/server),
+// `{ "error": "…" }`, `{ "message": "…" }` or `{ "code": "…" }`.
 function errorMessage(data: unknown): string | undefined {
   if (typeof data === 'string' && data.length > 0 && data.length <= 200 && !data.trimStart().startsWith('<')) return data;
-  const message = field(data, 'message') ?? field(data, 'error');
+  const message = field(data, 'message') ?? field(field(data, 'error'), 'message') ?? field(data, 'error');
   return typeof message === 'string' && message ? message : undefined;
 }
 
 function errorCode(data: unknown): string | undefined {
-  const code = field(data, 'code');
+  const code = field(data, 'code') ?? field(field(data, 'error'), 'code');
   return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }

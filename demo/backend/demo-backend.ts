@@ -1,0 +1,89 @@
+// The backend `npm start` runs behind Vite's /api proxy, built on the package's server helpers,
+// and the one browser end-to-end tests start on a random port and call cross-origin.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRegisterHandler, createSignHandler, toNodeListener } from '../../src/server/index.js';
+import { openDemoStorage, type DemoStorage, type OpenStorageOptions } from './demo-storage.js';
+import { listObjectsHandler, objectContentHandler, objectLinker } from './object-routes.js';
+import { createRouter } from './router.js';
+import { personFileHandler, uploadPersonFileHandler } from './seed000-routes.js';
+import { createSeed003Handlers } from './seed003-routes.js';
+
+export { s3ConfigFromEnv, DEV_STORAGE, type S3Config } from './storage-config.js';
+
+export interface DemoBackendOptions extends OpenStorageOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /**
+   * Origin that links to GET /api/objects/content start with (for a private bucket; the dev
+   * storage's objects are linked directly). '' gives links relative to the page, which suits a
+   * page served behind a proxy of /api. Default: this backend's own URL.
+   */
+  linkBase?: string;
+}
+
+export interface DemoBackend {
+  /** http://HOST:PORT, without a trailing slash; the routes are under /api. */
+  url: string;
+  storage: Omit<DemoStorage, 'client' | 'close'>;
+  /** Stops the backend, and the dev storage when it started one. */
+  close(): Promise<void>;
+}
+
+/** Keys of the plain set-up: the sign handler writes them, the register handler accepts no others. */
+const PLAIN_PREFIX = 'uploads/plain/';
+
+/** Starts the storage (unless `s3` names one) and the backend with every demo route. */
+export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
+  const storage = await openDemoStorage(options);
+  let url = '';
+  const link = objectLinker(storage, () => options.linkBase ?? url);
+  const where = { bucket: storage.bucket, client: storage.client };
+  const seed003 = createSeed003Handlers(storage);
+
+  const router = createRouter({
+    'POST /api/sign': createSignHandler({ ...where, maxSize: 2 * 1024 ** 3, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/register': createRegisterHandler({
+      ...where,
+      keyPrefix: PLAIN_PREFIX,
+      // The record a real app would store; its url is one the browser can open.
+      onRegister: (object) => ({ ...object, url: link(object.key) }),
+    }),
+    'POST /api/seed000/upload_person_file': uploadPersonFileHandler(storage),
+    'POST /api/seed000/person_file': personFileHandler(storage, link),
+    'POST /api/seed003/task/form/file/create': seed003.create,
+    'POST /api/seed003/task/form/submit': seed003.submit,
+    'GET /api/objects': listObjectsHandler(storage, link),
+    'GET /api/objects/content': objectContentHandler(storage),
+  });
+
+  const server = createServer(toNodeListener(router));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  url = `http://${host}:${address.port}`;
+
+  const { client: _client, close: closeStorage, ...described } = storage;
+  return {
+    url,
+    storage: described,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeStorage();
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import {
+  CreateBucketCommand,
+  GetBucketCorsCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  S3Client,
+  type CORSRule,
+} from '@aws-sdk/client-s3';
+import { startDevStorage } from '../dev-storage/dev-storage.js';
+import { DEV_STORAGE, type S3Config } from './storage-config.js';
+
+/** What browser uploads need from a bucket: POST from the page, GET for the links, ETag and Location readable. */
+const CORS_RULE: CORSRule = {
+  AllowedOrigins: ['*'],
+  AllowedMethods: ['POST', 'GET', 'HEAD'],
+  AllowedHeaders: ['*'],
+  ExposeHeaders: ['ETag', 'Location'],
+  MaxAgeSeconds: 3000,
+};
+
+/** What the routes need to know about the storage, and what the demo page shows of it. */
+export interface DemoStorage {
+  kind: 'dev-storage' | 's3';
+  bucket: string;
+  region: string;
+  /** The custom endpoint; absent for AWS S3. */
+  endpoint?: string;
+  /** The dev storage's data folder. */
+  dataDir?: string;
+  client: S3Client;
+  /** Whether objects can be linked straight at the storage (the dev storage serves anyone). */
+  publicObjects: boolean;
+  close(): Promise<void>;
+}
+
+export interface OpenStorageOptions {
+  /** A configured storage; absent: start the dev storage. */
+  s3?: S3Config;
+  /** The dev storage's data folder. */
+  dataDir?: string;
+  /** The dev storage's port; 0 picks a free one. */
+  storagePort?: number;
+  /** The dev storage's address. */
+  storageHost?: string;
+}
+
+/** Opens the configured storage (checking its bucket), or starts the dev storage. */
+export async function openDemoStorage(options: OpenStorageOptions): Promise<DemoStorage> {
+  if (options.s3) return openConfigured(options.s3);
+  const dataDir = options.dataDir ?? DEV_STORAGE.dataDir;
+  const dev = await startDevStorage({
+    port: options.storagePort ?? 0,
+    ...(options.storageHost !== undefined && { host: options.storageHost }),
+    dataDir,
+    accessKeyId: DEV_STORAGE.accessKeyId,
+    secretAccessKey: DEV_STORAGE.secretAccessKey,
+    region: DEV_STORAGE.region,
+    buckets: [DEV_STORAGE.bucket],
+  });
+  const client = new S3Client({
+    endpoint: dev.url,
+    region: DEV_STORAGE.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: DEV_STORAGE.accessKeyId, secretAccessKey: DEV_STORAGE.secretAccessKey },
+  });
+  return {
+    kind: 'dev-storage',
+    bucket: DEV_STORAGE.bucket,
+    region: DEV_STORAGE.region,
+    endpoint: dev.url,
+    dataDir,
+    client,
+    publicObjects: true,
+    close: async () => {
+      client.destroy();
+      await dev.close();
+    },
+  };
+}
+
+async function openConfigured(config: S3Config): Promise<DemoStorage> {
+  const client = new S3Client({
+    region: config.region,
+    ...(config.endpoint && { endpoint: config.endpoint, forcePathStyle: true }),
+    ...(config.credentials && { credentials: config.credentials }),
+  });
+  await checkBucket(client, config);
+  return {
+    kind: 's3',
+    bucket: config.bucket,
+    region: config.region,
+    ...(config.endpoint && { endpoint: config.endpoint }),
+    client,
+    publicObjects: false,
+    close: async () => client.destroy(),
+  };
+}
+
+/**
+ * A bucket that is missing on a self-hosted S3 (MinIO, Ceph) is created with an open CORS rule,
+ * as a fresh server has none; on AWS that is the user's call. An existing bucket without CORS
+ * rules gets a warning, since the browser's POST then fails with a bare network error: the
+ * demo never changes the CORS rules of a bucket it did not create.
+ */
+async function checkBucket(client: S3Client, config: S3Config): Promise<void> {
+  const where = `${config.endpoint ?? `AWS S3 (${config.region})`}, bucket "${config.bucket}"`;
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: config.bucket }));
+  } catch (error) {
+    if (httpStatus(error) !== 404 || !config.endpoint) {
+      throw new Error(`The configured storage is not usable: ${where}: ${describe(error)}`, { cause: error });
+    }
+    await client.send(new CreateBucketCommand({ Bucket: config.bucket }));
+    // A bucket the demo made is the demo's: it gets the rule browser uploads need.
+    await client.send(new PutBucketCorsCommand({ Bucket: config.bucket, CORSConfiguration: { CORSRules: [CORS_RULE] } }));
+    console.log(`demo: created bucket "${config.bucket}" at ${config.endpoint}, open to browser uploads from any origin`);
+    return;
+  }
+  try {
+    await client.send(new GetBucketCorsCommand({ Bucket: config.bucket }));
+  } catch (error) {
+    // MinIO answers NotImplemented: it allows every origin itself.
+    if ((error as { name?: string }).name !== 'NoSuchCORSConfiguration') return;
+    console.warn(
+      `demo: ${where} has no CORS rules, so browser uploads to it will fail. Add one such as ${JSON.stringify([CORS_RULE])}.`,
+    );
+  }
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+}
+
+function describe(error: unknown): string {
+  const { name, message } = error as { name?: string; message?: string };
+  return [name, message].filter(Boolean).join(': ') || String(error);
+}

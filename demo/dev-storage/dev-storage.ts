@@ -1,0 +1,212 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { answerPreflight, setCorsHeaders } from './cors.js';
+import { isValidBucketName, ObjectStore } from './object-store.js';
+import { ClientGone } from './post-form.js';
+import { receivePostUpload, type PostAnswer } from './post-upload.js';
+import { verifyRequestSignature } from './request-auth.js';
+import { serveListing, serveObject } from './read-handlers.js';
+import { encodeKeyPath, parseRequestTarget } from './request-target.js';
+import { S3Error } from './s3-error.js';
+import { errorXml, locationConstraintXml } from './s3-xml.js';
+
+export interface DevStorageOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: uploads are unauthenticated to read, so the storage stays off the network unless asked. */
+  host?: string;
+  /** Buckets are folders in it; created when missing. */
+  dataDir: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Default us-east-1: POST policies must be signed for this region. */
+  region?: string;
+  /** Created at start when missing. */
+  buckets?: string[];
+}
+
+export interface DevStorage {
+  /** `http://127.0.0.1:PORT`, no trailing slash: the S3 endpoint, path-style. */
+  url: string;
+  port: number;
+  /** Stops listening, drops open connections and waits until in-flight uploads have cleaned up. */
+  close(): Promise<void>;
+}
+
+// Query parameters that name an S3 sub-resource. Only PUT ?cors and GET ?location are answered;
+// answering the others with an object or a listing would look like success to a client.
+const SUBRESOURCES = [
+  'accelerate', 'acl', 'cors', 'location', 'analytics', 'attributes', 'delete', 'encryption', 'intelligent-tiering', 'inventory',
+  'legal-hold', 'lifecycle', 'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy',
+  'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select', 'tagging', 'torrent',
+  'uploadId', 'uploads', 'versioning', 'versions', 'website',
+];
+
+/**
+ * An S3 stand-in for development and tests: browser POST uploads verified like S3 (SigV4
+ * policy, conditions, size range), objects on disk, GET/HEAD/ListObjectsV2 for the AWS SDK,
+ * and an allow-all CORS rule.
+ */
+export async function startDevStorage(options: DevStorageOptions): Promise<DevStorage> {
+  const { port = 0, host = '127.0.0.1', dataDir, accessKeyId, secretAccessKey, region = 'us-east-1', buckets = [] } = options;
+  if (!dataDir) throw new TypeError('startDevStorage: `dataDir` is required.');
+  if (!accessKeyId || !secretAccessKey) throw new TypeError('startDevStorage: `accessKeyId` and `secretAccessKey` are required.');
+  const invalid = buckets.filter((bucket) => !isValidBucketName(bucket));
+  if (invalid.length > 0) throw new TypeError(`startDevStorage: invalid bucket names (S3's naming rules apply): ${invalid.join(', ')}`);
+
+  const store = await ObjectStore.open(dataDir);
+  for (const bucket of buckets) await store.createBucket(bucket);
+
+  const context: Context = {
+    store,
+    region,
+    secretFor: (id) => (id === accessKeyId ? secretAccessKey : undefined),
+    fallbackHost: '',
+  };
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((request, response) => {
+    const handled = handle(context, request, response);
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = (server.address() as AddressInfo).port;
+  context.fallbackHost = `${urlHost(host)}:${actualPort}`;
+
+  return {
+    url: `http://${context.fallbackHost}`,
+    port: actualPort,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await Promise.allSettled([...inFlight]);
+      await closed;
+    },
+  };
+}
+
+interface Context {
+  store: ObjectStore;
+  region: string;
+  secretFor(accessKeyId: string): string | undefined;
+  /** host:port of this server, for object URLs when a request has no usable Host header. */
+  fallbackHost: string;
+}
+
+/** The host part of this server's URL: a wildcard address is reached through loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function handle(context: Context, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const requestId = randomBytes(8).toString('hex').toUpperCase();
+  response.setHeader('x-amz-request-id', requestId);
+  response.setHeader('x-amz-id-2', randomBytes(24).toString('base64'));
+  response.setHeader('Server', 'presigned-uploader-dev-storage');
+  setCorsHeaders(response);
+  try {
+    await route(context, request, response);
+  } catch (error) {
+    if (error instanceof ClientGone || response.destroyed) return;
+    if (error instanceof S3Error) {
+      sendError(response, error, requestId, request.method === 'HEAD');
+    } else {
+      console.error('dev-storage: internal error:', error);
+      // The body may still be arriving into a parser that gave up: close rather than read it.
+      response.setHeader('Connection', 'close');
+      sendError(response, new S3Error(500, 'InternalError', 'We encountered an internal error. Please try again.'), requestId, false);
+      response.once('finish', () => request.destroy());
+    }
+  } finally {
+    // A body nobody read (a GET with one, a refused PUT) is drained so the connection stays usable.
+    if (!request.complete && !request.destroyed) request.resume();
+  }
+}
+
+async function route(context: Context, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const method = request.method ?? 'GET';
+  if (method === 'OPTIONS') return answerPreflight(request, response);
+  const { bucket, key, query } = parseRequestTarget(request.url ?? '/');
+  const onBucket = key === '';
+  const isUpload = method === 'POST' && onBucket;
+  // A browser POST is authorized by its signed policy; every other request by SigV4, when signed at all.
+  if (!isUpload) verifyRequestSignature(request, { region: context.region, secretFor: context.secretFor, now: () => new Date() });
+  if (bucket === '') throw notImplemented(`${method} /`);
+  if (!isValidBucketName(bucket)) throw new S3Error(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket });
+  const subresource = SUBRESOURCES.find((name) => query.has(name));
+
+  if (method === 'PUT' && onBucket && !subresource) {
+    // CreateBucket; an existing bucket is fine, as in us-east-1 for its owner.
+    await context.store.createBucket(bucket);
+    return sendEmpty(response, { Location: `/${bucket}` });
+  }
+  if (!(await context.store.hasBucket(bucket))) {
+    throw new S3Error(404, 'NoSuchBucket', 'The specified bucket does not exist', { BucketName: bucket });
+  }
+  // PutBucketCors is accepted and ignored: CORS here is always the allow-all rule.
+  if (method === 'PUT' && onBucket && subresource === 'cors') return sendEmpty(response, {});
+  if (method === 'GET' && onBucket && subresource === 'location') return sendXml(response, 200, locationConstraintXml(context.region));
+  if (subresource) throw notImplemented(`${method} ?${subresource}`);
+
+  if (isUpload) {
+    const answer = await receivePostUpload(request, {
+      store: context.store,
+      bucket,
+      region: context.region,
+      secretFor: context.secretFor,
+      objectUrl: (objectKey) => `http://${requestHost(request, context)}/${bucket}/${encodeKeyPath(objectKey)}`,
+      now: () => new Date(),
+    });
+    return sendAnswer(response, answer);
+  }
+  if ((method === 'GET' || method === 'HEAD') && !onBucket) return serveObject(context.store, bucket, key, response, method === 'GET');
+  if (method === 'HEAD') return sendEmpty(response, { 'x-amz-bucket-region': context.region });
+  if (method === 'GET') return serveListing(context.store, bucket, query, response);
+  if (method === 'POST' || method === 'PUT' || method === 'DELETE') throw notImplemented(`${method} on ${onBucket ? 'a bucket' : 'an object'}`);
+  throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {
+    Method: method,
+    ResourceType: onBucket ? 'BUCKET' : 'OBJECT',
+  });
+}
+
+function notImplemented(what: string): S3Error {
+  return new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
+    Header: `${what} is not implemented by this dev storage: it takes browser POST uploads and serves GET, HEAD and ListObjectsV2.`,
+  });
+}
+
+/** The Host the client used, so Location works from wherever it reached us; this server's own otherwise. */
+function requestHost(request: IncomingMessage, context: Context): string {
+  const host = request.headers.host;
+  return host && /^[A-Za-z0-9.\-:[\]]+$/.test(host) ? host : context.fallbackHost;
+}
+
+function sendError(response: ServerResponse, error: S3Error, requestId: string, headOnly: boolean): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  // S3 answers HEAD errors with the status alone.
+  if (headOnly) return void response.writeHead(error.status, { 'Content-Length': '0' }).end();
+  sendXml(response, error.status, errorXml(error, requestId));
+}
+
+function sendXml(response: ServerResponse, status: number, xml: string): void {
+  response.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': String(Buffer.byteLength(xml)) }).end(xml);
+}
+
+function sendEmpty(response: ServerResponse, headers: Record<string, string>): void {
+  response.writeHead(200, { ...headers, 'Content-Length': '0' }).end();
+}
+
+function sendAnswer(response: ServerResponse, answer: PostAnswer): void {
+  response.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) }).end(answer.body);
+}

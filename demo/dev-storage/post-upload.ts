@@ -1,0 +1,215 @@
+import type { IncomingMessage } from 'node:http';
+import type { ObjectStore, StoredObject } from './object-store.js';
+import { readPostForm, type FilePart, type PostForm } from './post-form.js';
+import { allowedSize, checkPostPolicy, parsePostPolicy } from './post-policy.js';
+import { missingPostField, S3Error } from './s3-error.js';
+import { postResponseXml } from './s3-xml.js';
+import { parseCredential, sign, signaturesMatch, signingKey } from './sigv4.js';
+import { spoolToFile } from './spool-file.js';
+
+/** Where a POST lands and what it is checked against. */
+export interface UploadTarget {
+  store: ObjectStore;
+  bucket: string;
+  /** The region this storage signs for: a credential scoped to another one is refused, as S3 does. */
+  region: string;
+  /** The secret of a known access key, or undefined. */
+  secretFor(accessKeyId: string): string | undefined;
+  /** The object's absolute URL, for `Location`. */
+  objectUrl(key: string): string;
+  now(): Date;
+}
+
+export interface PostAnswer {
+  status: 200 | 201 | 204 | 303;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** The form after every check S3 makes before reading the file. */
+interface AcceptedForm {
+  key: string;
+  file: FilePart;
+  minBytes: number;
+  maxBytes: number;
+  /** Lowercase field name -> value. */
+  values: Map<string, string>;
+}
+
+const MAX_KEY_BYTES = 1024;
+// Form fields S3 stores with the object and replays as response headers on GET and HEAD.
+const STORED_HEADERS = new Set(['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires']);
+
+/**
+ * S3's browser POST (SigV4 POST policy): checks the signature and the policy, streams the file
+ * to a temp file within the size range, then moves it into place. Throws S3Error for refusals,
+ * ClientGone when the client left; either way nothing partial is stored.
+ */
+export async function receivePostUpload(request: IncomingMessage, target: UploadTarget): Promise<PostAnswer> {
+  const form = await readPostForm(request);
+  let accepted: AcceptedForm;
+  try {
+    accepted = acceptForm(form, target);
+  } catch (error) {
+    // S3 answers after the body: a client still sending could not read an earlier answer.
+    form.file?.stream.resume();
+    await form.ended.catch(() => {});
+    throw error;
+  }
+
+  const { key, file, minBytes, maxBytes, values } = accepted;
+  const tempPath = target.store.tempPath();
+  const spooled = await spoolToFile(file.stream, tempPath, maxBytes);
+  try {
+    // Only a complete body counts: a client gone after the file's last byte stores nothing either.
+    await form.ended;
+    if (spooled.exceeded) {
+      throw new S3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', {
+        ProposedSize: spooled.size,
+        MaxSizeAllowed: maxBytes,
+      });
+    }
+    if (spooled.size < minBytes) {
+      throw new S3Error(400, 'EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed size', {
+        ProposedSize: spooled.size,
+        MinSizeAllowed: minBytes,
+      });
+    }
+    await target.store.commit(target.bucket, tempPath, storedObject(key, spooled.size, spooled.md5, values, target.now()));
+  } catch (error) {
+    await target.store.discard(tempPath);
+    throw error;
+  }
+  return answer(target, key, spooled.md5, values);
+}
+
+function acceptForm(form: PostForm, target: UploadTarget): AcceptedForm {
+  if (form.fieldsTooLarge) {
+    throw new S3Error(400, 'MaxPostPreDataLengthExceededError', 'Your POST request fields preceding the upload file were too large.');
+  }
+  const values = new Map<string, string>();
+  for (const { name, value } of form.fields) {
+    const lower = name.toLowerCase();
+    // S3 does not say which of two values it would check; refusing is the only unambiguous answer.
+    if (values.has(lower)) {
+      throw new S3Error(400, 'InvalidArgument', `POST form fields must be unique: '${name}' appears more than once.`, {
+        ArgumentName: name,
+        ArgumentValue: value,
+      });
+    }
+    values.set(lower, value);
+  }
+  const { file } = form;
+  if (!file || file.fieldName.toLowerCase() !== 'file') {
+    throw new S3Error(400, 'InvalidArgument', 'POST requires exactly one file upload per request.', {
+      ArgumentName: 'file',
+      ArgumentValue: '0',
+    });
+  }
+  const rawKey = values.get('key');
+  if (rawKey === undefined) throw missingPostField('key');
+
+  const policyText = authenticate(values, target);
+  const policy = parsePostPolicy(policyText);
+  // As S3 does, the file's name goes into the key before any condition sees it.
+  const key = rawKey.replaceAll('${filename}', file.filename);
+  const checked = new Map(values).set('key', key).set('bucket', target.bucket);
+  checkPostPolicy(policy, { values: checked, sentNames: form.fields.map((field) => field.name) }, target.now());
+
+  if (key === '') throw new S3Error(400, 'InvalidArgument', 'User key must have a length greater than 0.', { ArgumentName: 'key', ArgumentValue: '' });
+  const keyBytes = Buffer.byteLength(key, 'utf8');
+  if (keyBytes > MAX_KEY_BYTES) {
+    throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', { MaxSizeAllowed: MAX_KEY_BYTES, Size: keyBytes });
+  }
+  const { min, max } = allowedSize(policy);
+  return { key, file, minBytes: min, maxBytes: max, values: checked };
+}
+
+/** Checks the SigV4 POST signature (an HMAC of the base64 policy) and answers the policy text. */
+function authenticate(values: ReadonlyMap<string, string>, target: UploadTarget): string {
+  const policyText = values.get('policy');
+  const credential = values.get('x-amz-credential');
+  const signature = values.get('x-amz-signature');
+  if (policyText === undefined) {
+    // An anonymous POST needs a public-write bucket, and this storage has none.
+    if (credential === undefined && signature === undefined) throw new S3Error(403, 'AccessDenied', 'Access Denied');
+    throw missingPostField('policy');
+  }
+  const algorithm = values.get('x-amz-algorithm');
+  if (algorithm === undefined) throw missingPostField('x-amz-algorithm');
+  if (algorithm !== 'AWS4-HMAC-SHA256') {
+    throw new S3Error(400, 'InvalidArgument', 'Only AWS4-HMAC-SHA256 POST policies are supported here.', {
+      ArgumentName: 'x-amz-algorithm',
+      ArgumentValue: algorithm,
+    });
+  }
+  if (credential === undefined) throw missingPostField('x-amz-credential');
+  if (signature === undefined) throw missingPostField('x-amz-signature');
+
+  const scope = parseCredential(credential);
+  const malformed = (reason: string) => new S3Error(400, 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; ${reason}`);
+  if (!scope) throw malformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+  const secret = target.secretFor(scope.accessKeyId);
+  if (secret === undefined) {
+    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+      AWSAccessKeyId: scope.accessKeyId,
+    });
+  }
+  if (scope.region !== target.region) throw malformed(`the region '${scope.region}' is wrong; expecting '${target.region}'`);
+  if (scope.service !== 's3') throw malformed(`incorrect service '${scope.service}'. This endpoint belongs to 's3'.`);
+
+  if (!signaturesMatch(sign(signingKey(secret, scope), policyText), signature)) {
+    throw new S3Error(
+      403,
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
+  }
+  return policyText;
+}
+
+function storedObject(key: string, size: number, etag: string, values: ReadonlyMap<string, string>, now: Date): StoredObject {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of values) {
+    if (STORED_HEADERS.has(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
+  }
+  // S3's type for objects stored without one.
+  const contentType = values.get('content-type') || 'binary/octet-stream';
+  return { key, size, etag, lastModified: now.toISOString(), contentType, headers };
+}
+
+/** success_action_redirect, else success_action_status: 201 with S3's XML, 200 or (default) 204 empty. */
+function answer(target: UploadTarget, key: string, etag: string, values: ReadonlyMap<string, string>): PostAnswer {
+  const location = target.objectUrl(key);
+  const headers: Record<string, string> = { ETag: `"${etag}"`, Location: location };
+  const redirect = redirectUrl(values.get('success_action_redirect') ?? values.get('redirect'));
+  if (redirect) {
+    redirect.searchParams.set('bucket', target.bucket);
+    redirect.searchParams.set('key', key);
+    redirect.searchParams.set('etag', `"${etag}"`);
+    return { status: 303, headers: { ...headers, Location: redirect.href }, body: '' };
+  }
+  switch (values.get('success_action_status')) {
+    case '201':
+      return {
+        status: 201,
+        headers: { ...headers, 'Content-Type': 'application/xml' },
+        body: postResponseXml({ location, bucket: target.bucket, key, etag }),
+      };
+    case '200':
+      return { status: 200, headers, body: '' };
+    default:
+      return { status: 204, headers, body: '' };
+  }
+}
+
+/** S3 ignores a redirect it cannot follow and falls back to success_action_status. */
+function redirectUrl(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,60 @@
+/** How the sign step names objects; see `SignOptions.key`. */
+export type KeyMode = 'unique-filename' | 'filename-variable';
+
+/** S3 replaces this literal in a POSTed `key` field with the uploaded file's name. */
+export const FILENAME_VARIABLE = '${filename}';
+
+const MAX_NAME_LENGTH = 200;
+/** Anything but letters (any script, with their combining marks), digits, `.`, `-` and `_`. */
+const UNSAFE = /[^\p{L}\p{M}\p{N}._-]/gu;
+
+/**
+ * A file name that is safe as the last segment of a key: no `/`, no spaces or controls,
+ * no leading dots (hidden files, `..`), at most 200 characters, never empty.
+ */
+export function sanitizeFileName(name: string): string {
+  // NFC first, so "é" typed two ways gives one key and a combining mark never lands alone.
+  const safe = name.normalize('NFC').replace(UNSAFE, '-').replace(/^\.+/, '');
+  return truncate(safe, MAX_NAME_LENGTH) || 'file';
+}
+
+/** The object key for one upload: `${prefix}${uniqueId}/${name}` with the name sanitized or left to S3. */
+export function buildObjectKey(prefix: string, mode: KeyMode, filename: string, uniqueId: string = crypto.randomUUID()): string {
+  // A fresh UUID folder per upload: two files with one name never overwrite each other,
+  // and the key cannot be guessed from the name.
+  const folder = `${prefix}${uniqueId}/`;
+  return mode === 'filename-variable' ? `${folder}${FILENAME_VARIABLE}` : `${folder}${sanitizeFileName(filename)}`;
+}
+
+/** The part of a key that S3 must see verbatim: everything before `${filename}`. */
+export function keyFolder(key: string): string {
+  const at = key.lastIndexOf(FILENAME_VARIABLE);
+  return at === -1 ? key : key.slice(0, at);
+}
+
+/**
+ * Whether a key lies under `prefix` (a plain string prefix, as in S3). Keys with `.`/`..`
+ * segments are refused although S3 treats them literally, because URL resolvers and
+ * proxies do not; empty segments after the prefix are folder markers or typos, not uploads.
+ */
+export function isKeyUnder(prefix: string, key: string): boolean {
+  if (!key.startsWith(prefix) || key.length === prefix.length) return false;
+  if (/[\u0000-\u001f\u007f]/.test(key)) return false;
+  if (key.split('/').some((segment) => segment === '.' || segment === '..')) return false;
+  const rest = key.slice(prefix.length).split('/');
+  // With a prefix like 'uploads' (no slash), the '/' right after it is fine.
+  const after = prefix === '' || prefix.endsWith('/') ? rest : rest.slice(1);
+  return !after.includes('');
+}
+
+/** Cuts to `max` code points, keeping a short extension so the file still opens right. */
+function truncate(name: string, max: number): string {
+  const chars = Array.from(name);
+  if (chars.length <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const extension = dot > 0 ? Array.from(name.slice(dot)) : [];
+  if (extension.length > 1 && extension.length <= 16) {
+    return chars.slice(0, max - extension.length).join('') + extension.join('');
+  }
+  return chars.slice(0, max).join('');
+}

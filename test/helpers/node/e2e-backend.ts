@@ -1,0 +1,164 @@
+// The backend the end-to-end tests talk to: real presigned POSTs from src/server against real
+// storage (the embedded dev storage, or the S3 that S3_ENDPOINT names, e.g. radosgw in CI),
+// with knobs in the query string to make storage refuse an upload in each way S3 can.
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { CreateBucketCommand, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import { startDevStorage } from '../../../demo/dev-storage/dev-storage.js';
+import { createRegisterHandler, presignUpload, SignRefusal, toNodeListener, type SignOptions, type UploadRequest } from '../../../src/server/index.js';
+import type { RunningTestServer } from './test-server.js';
+
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type, Authorization',
+};
+
+interface Storage {
+  endpoint: string;
+  region: string;
+  bucket: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  kind: string;
+  close(): Promise<void>;
+}
+
+/** S3_ENDPOINT and its credentials when set (CI's radosgw), else a dev storage in a temp folder. */
+async function openStorage(): Promise<Storage> {
+  const region = process.env.S3_REGION ?? 'us-east-1';
+  const bucket = process.env.S3_BUCKET ?? 'e2e';
+  if (process.env.S3_ENDPOINT) {
+    const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '' };
+    return { endpoint: process.env.S3_ENDPOINT, region, bucket, credentials, kind: 's3', close: async () => {} };
+  }
+  const credentials = { accessKeyId: 'e2e-access', secretAccessKey: 'e2e-secret' };
+  const dataDir = await mkdtemp(join(tmpdir(), 'pu-e2e-'));
+  const storage = await startDevStorage({ dataDir, ...credentials, region, buckets: [bucket] });
+  return {
+    endpoint: storage.url,
+    region,
+    bucket,
+    credentials,
+    kind: 'dev-storage',
+    close: async () => {
+      await storage.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A bucket that takes browser POSTs from the test page (real S3 needs the CORS rule). */
+async function prepareBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(String((error as Error).name))) throw error;
+  }
+  await client.send(
+    new PutBucketCorsCommand({
+      Bucket: bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          { AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET', 'HEAD', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag', 'Location'] },
+        ],
+      },
+    }),
+  );
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+/** How many times each `token` signed: the expired-policy test proves its one fresh sign with it. */
+const signs = new Map<string, number>();
+
+/**
+ * POST /sign?status=200|201|204&key=unique|variable&min=&max=&tamper=1&extra=1&expire=once&hide-expiry=1&token=
+ * answers createPresignedPost's shape; each knob makes storage refuse the upload in one way.
+ */
+function signHandler(storage: Storage, client: S3Client) {
+  return async (request: Request): Promise<Response> => {
+    const query = new URL(request.url).searchParams;
+    const token = query.get('token') ?? '';
+    const count = (signs.get(token) ?? 0) + 1;
+    signs.set(token, count);
+    const expireNow = query.get('expire') === 'once' && count === 1;
+    const options: SignOptions = {
+      bucket: storage.bucket,
+      client,
+      keyPrefix: 'e2e/',
+      minSize: Number(query.get('min') ?? 0),
+      maxSize: Number(query.get('max') ?? 200 * 1024 * 1024),
+      key: query.get('key') === 'variable' ? 'filename-variable' : 'unique-filename',
+      successActionStatus: Number(query.get('status') ?? 201) as 200 | 201 | 204,
+      expiresIn: expireNow ? 1 : 300,
+    };
+    try {
+      const upload = await presignUpload(options, (await request.json()) as UploadRequest);
+      // Let the one-second policy run out before the browser gets it.
+      if (expireNow) await new Promise((resolve) => setTimeout(resolve, 2100));
+      const fields = { ...upload.fields };
+      if (query.get('tamper')) fields['X-Amz-Signature'] = fields['X-Amz-Signature']!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+      if (query.get('extra')) fields['x-extra'] = 'not in the policy';
+      return json(200, query.get('hide-expiry') ? { url: upload.url, fields } : { url: upload.url, fields, expires: upload.expires });
+    } catch (error) {
+      if (error instanceof SignRefusal) return json(error.status, { error: { code: error.code, message: error.message } });
+      throw error;
+    }
+  };
+}
+
+/** POST /object {key} answers the stored object's size and SHA-256, read back from storage. */
+function objectHandler(storage: Storage, client: S3Client) {
+  return async (request: Request): Promise<Response> => {
+    const { key } = (await request.json()) as { key: string };
+    const object = await client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: key }));
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of object.Body as Readable) {
+      hash.update(chunk as Buffer);
+      size += (chunk as Buffer).length;
+    }
+    return json(200, { size, sha256: hash.digest('hex') });
+  };
+}
+
+export async function startE2eBackend(): Promise<RunningTestServer> {
+  const storage = await openStorage();
+  const client = new S3Client({
+    endpoint: storage.endpoint,
+    region: storage.region,
+    credentials: storage.credentials,
+    forcePathStyle: true,
+  });
+  await prepareBucket(client, storage.bucket);
+  const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
+    '/sign': toNodeListener(signHandler(storage, client)),
+    '/register': toNodeListener(createRegisterHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/' })),
+    '/object': toNodeListener(objectHandler(storage, client)),
+    '/signs': (req, res) => res.end(JSON.stringify(Object.fromEntries(signs))),
+  };
+  const server = createServer((req, res) => {
+    for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') return void res.writeHead(204).end();
+    const route = routes[new URL(req.url ?? '/', 'http://x').pathname];
+    if (!route) return void res.writeHead(404).end();
+    route(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    env: { E2E_API_URL: `http://127.0.0.1:${port}`, E2E_STORAGE_URL: storage.endpoint, E2E_STORAGE_KIND: storage.kind },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      client.destroy();
+      await storage.close();
+    },
+  };
+}
