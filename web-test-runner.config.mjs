@@ -41,6 +41,11 @@ const servers = [
     name: 'e2e backend',
     start: async () => (await importTs('./test/helpers/node/e2e-backend.ts')).startE2eBackend(),
   },
+  // The demo's backend (npm start) for the seed flows in test/e2e: DEMO_API_URL.
+  {
+    name: 'demo backend',
+    start: async () => (await importTs('./test/helpers/node/e2e-backend.ts')).startE2eDemoBackend(),
+  },
 ];
 
 /** @returns {import('@web/test-runner').TestRunnerPlugin} */

@@ -173,6 +173,15 @@ describe('<presigned-uploader>', () => {
     }
   });
 
+  it('reads a backend refusal as { error: { code, message } } (presigned-uploader/server) or { code, message }', async () => {
+    for (const body of [{ error: { code: 'TypeNotAllowed', message: 'No text files here.' } }, { code: 'TypeNotAllowed', message: 'No text files here.' }]) {
+      mockJson('/api/sign', () => HttpResponse.json(body, { status: 415 }));
+      const el = await uploader('endpoint="/api/sign"');
+      const done = await settle(el, [makeFile()]);
+      expect(done.detail).to.deep.include({ stage: 'sign', error: { code: 'TypeNotAllowed', message: 'No text files here.', status: 415 } });
+    }
+  });
+
   it('says what is missing from a sign answer that fits no shape', async () => {
     mockJson('/api/sign', { fields: { key: 'k' } });
     const el = await uploader('endpoint="/api/sign"');

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import { s3ConfigFromEnv, startDemoBackend } from '../../../demo/backend/demo-backend.js';
 import { startDevStorage } from '../../../demo/dev-storage/dev-storage.js';
 import { createRegisterHandler, presignUpload, SignRefusal, toNodeListener, type SignOptions, type UploadRequest } from '../../../src/server/index.js';
 import type { RunningTestServer } from './test-server.js';
@@ -159,6 +160,30 @@ export async function startE2eBackend(): Promise<RunningTestServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       client.destroy();
       await storage.close();
+    },
+  };
+}
+
+/**
+ * The demo's own backend (plain, seed-000 and seed-003 routes) for the seed flows: on the S3 at
+ * S3_ENDPOINT when set (its bucket made ready for browser POSTs), else on a fresh dev storage.
+ */
+export async function startE2eDemoBackend(): Promise<RunningTestServer> {
+  const s3 = s3ConfigFromEnv();
+  let dataDir: string | undefined;
+  if (s3) {
+    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, credentials: s3.credentials, forcePathStyle: true });
+    await prepareBucket(client, s3.bucket);
+    client.destroy();
+  } else {
+    dataDir = await mkdtemp(join(tmpdir(), 'pu-e2e-demo-'));
+  }
+  const backend = await startDemoBackend(s3 ? { s3 } : { dataDir });
+  return {
+    env: { DEMO_API_URL: backend.url },
+    close: async () => {
+      await backend.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
