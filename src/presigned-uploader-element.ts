@@ -70,6 +70,8 @@ export class PresignedUploaderElement extends LitElement {
   @property({ type: Number }) retries = 3;
   /** Base delay of the exponential retry backoff, in ms. */
   @property({ attribute: 'retry-delay', type: Number }) retryDelay = 1000;
+  /** Ms without upload progress before an upload is given up and retried; 0: never. */
+  @property({ attribute: 'stall-timeout', type: Number }) stallTimeout = 30_000;
   /** Queue files and wait for `start()`. */
   @property({ type: Boolean }) manual = false;
   /** No picking, dropping or adding files. */
@@ -96,6 +98,7 @@ export class PresignedUploaderElement extends LitElement {
       retries: Math.max(0, finite(this.retries) ?? 3),
       baseDelay: Math.max(0, finite(this.retryDelay) ?? 1000),
       manual: this.manual,
+      stallTimeout: Math.max(0, finite(this.stallTimeout) ?? 30_000),
     }),
     backend: () => ({
       endpoint: this.endpoint,
@@ -153,13 +156,16 @@ export class PresignedUploaderElement extends LitElement {
     this.#uploads.queue.retry(id);
   }
 
-  /** Takes one file by id, or all, out of the list, cancelling it if it still runs. */
-  remove(id?: string): void {
-    this.#uploads.queue.remove(id);
+  /**
+   * Takes one file by id, or all, out of the list, cancelling it if it still runs. Not `remove()`:
+   * that name is the DOM's, and pages and test harnesses call it to take the element out.
+   */
+  removeFile(id?: string): void {
+    this.#uploads.remove(id);
   }
 
   formResetCallback(): void {
-    this.remove();
+    this.removeFile();
     this.#uploads.rejected = [];
   }
 
@@ -172,6 +178,9 @@ export class PresignedUploaderElement extends LitElement {
     super.connectedCallback();
     // Pasting files (a screenshot, files copied in a file manager) while the uploader has focus.
     this.addEventListener('paste', this.#onPaste);
+    // Register calls an earlier page still owed; after load, so the page has set `headers`.
+    if (document.readyState === 'complete') setTimeout(() => this.#recover());
+    else addEventListener('load', () => this.#recover(), { once: true });
   }
 
   override disconnectedCallback(): void {
@@ -241,9 +250,13 @@ export class PresignedUploaderElement extends LitElement {
         ${status === 'error' || status === 'aborted'
           ? html`<button part="action" type="button" @click=${() => this.retry(id)}>${strings.retry}</button>`
           : nothing}
-        ${active ? nothing : html`<button part="action" type="button" @click=${() => this.remove(id)}>${strings.remove}</button>`}
+        ${active ? nothing : html`<button part="action" type="button" @click=${() => this.removeFile(id)}>${strings.remove}</button>`}
       </span>
     </li>`;
+  }
+
+  #recover(): void {
+    if (this.isConnected) this.#uploads.recover();
   }
 
   get #isDisabled(): boolean {

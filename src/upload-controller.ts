@@ -1,5 +1,14 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { checkConfig, registerUpload, signUpload, type BackendConfig } from './backend/backend-steps.js';
+import {
+  checkConfig,
+  registrationRequest,
+  sendRegistration,
+  signUpload,
+  type BackendConfig,
+  type RegistrationRequest,
+} from './backend/backend-steps.js';
+import { RegistrationJournal } from './backend/registration-journal.js';
+import { browserNetwork } from './engine/browser-network.js';
 import { UploadQueue, type QueueConfig, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
 import { rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
 import { createXhrTransport, type Transport } from './engine/xhr-transport.js';
@@ -21,6 +30,8 @@ export interface Rejection {
 }
 
 let lastRejection = 0;
+/** Pending registrations some uploader of this page has taken over already. */
+const adopted = new Set<string>();
 
 /**
  * Connects the element to the upload engine: validates picked files, builds the engine's steps
@@ -36,6 +47,8 @@ export class UploadController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: UploadControllerOptions;
   readonly #pendingProgress = new Map<string, UploadSnapshot>();
+  /** Register calls of files recovered from an earlier page, by upload id. */
+  readonly #recovered = new Map<string, RegistrationRequest>();
   #frame = 0;
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
@@ -52,8 +65,19 @@ export class UploadController implements ReactiveController {
         sign: (file, signal) => signUpload(backend, file, signal),
         transport,
         register: registerEndpoint
-          ? (file, stored, signal) => registerUpload({ ...backend, registerEndpoint }, file, stored, signal)
+          ? async ({ id, file, total }, stored, signal) => {
+              const request = this.#recovered.get(id) ?? registrationRequest({ ...backend, registerEndpoint }, file, stored);
+              // Kept until the backend answers: a reload or a failed register must not lose a stored file.
+              const journal = new RegistrationJournal(registerEndpoint);
+              const { name, type, lastModified } = file;
+              journal.save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
+              const answer = await sendRegistration(request, backend.headers, signal);
+              journal.remove(id);
+              this.#recovered.delete(id);
+              return answer;
+            }
           : undefined,
+        network: browserNetwork,
       };
     };
     this.queue = new UploadQueue(options.queue, steps, {
@@ -68,6 +92,7 @@ export class UploadController implements ReactiveController {
       error: ({ id, file }, stage, error) => emit('upload-error', { id, file, stage, error }),
       abort: ({ id, file }) => {
         this.#pendingProgress.delete(id);
+        this.#forget(id);
         emit('upload-abort', { id, file });
       },
       change: () => {
@@ -97,6 +122,29 @@ export class UploadController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /** Takes files out of the list; a register call they still owe is dropped with them. */
+  remove(id?: string): void {
+    for (const upload of this.queue.uploads) if (id === undefined || upload.id === id) this.#forget(upload.id);
+    this.queue.remove(id);
+  }
+
+  /**
+   * Finishes the register calls an earlier page owed for this register endpoint: their bytes are
+   * stored, so only the register step runs, and `upload-complete` fires as usual. The `file` of
+   * such an upload is an empty stand-in with the original's name, type and date.
+   */
+  recover(): void {
+    const { registerEndpoint } = this.#options.backend();
+    if (!registerEndpoint) return;
+    for (const pending of new RegistrationJournal(registerEndpoint).pending()) {
+      if (adopted.has(pending.id)) continue;
+      adopted.add(pending.id);
+      this.#recovered.set(pending.id, pending.request);
+      const { name, type, size, lastModified } = pending.file;
+      this.queue.adopt(pending.id, new File([], name, { type, lastModified }), size, pending.stored);
+    }
+  }
+
   dismiss(id: string): void {
     this.rejected = this.rejected.filter((rejection) => rejection.id !== id);
     this.#host.requestUpdate();
@@ -106,6 +154,12 @@ export class UploadController implements ReactiveController {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     this.#flush();
+  }
+
+  #forget(id: string): void {
+    this.#recovered.delete(id);
+    const { registerEndpoint } = this.#options.backend();
+    if (registerEndpoint) new RegistrationJournal(registerEndpoint).remove(id);
   }
 
   #progress(upload: UploadSnapshot, done: boolean): void {

@@ -45,6 +45,9 @@ const awsAnswer = {
 };
 
 describe('<presigned-uploader>', () => {
+  // Owed register calls live in localStorage; each test starts with none.
+  beforeEach(() => localStorage.clear());
+
   it('signs, posts straight to storage with the file last, registers, and completes', async () => {
     const sign = mockJson('/api/sign', awsAnswer);
     const storage = mockStorage();
@@ -233,6 +236,69 @@ describe('<presigned-uploader>', () => {
     el.retry();
     expect((await done).detail.registration).to.deep.equal({ ok: 1 });
     expect(storage.length).to.equal(1);
+  });
+
+  it('keeps a register call that failed for good, and the next page with the same uploader finishes it', async () => {
+    mockJson('/api/sign', { ...awsAnswer, fileId: 'f-1' });
+    const storage = mockStorage();
+    let fail = true;
+    const register = mockJson('/api/register', () => (fail ? HttpResponse.json({}, { status: 502 }) : HttpResponse.json({ id: 9 })));
+    const first = await uploader('endpoint="/api/sign" register-endpoint="/api/register" retries="0"');
+    const failed = await settle(first, [makeFile('kept.jpg', 700)]);
+    expect(failed.detail).to.deep.include({ stage: 'register' });
+    const { id } = failed.detail as UploadErrorDetail;
+    first.remove();
+
+    // A later page: same register endpoint, backend healthy again, no file picked.
+    fail = false;
+    const next = document.createElement('presigned-uploader');
+    next.setAttribute('endpoint', '/api/sign');
+    next.setAttribute('register-endpoint', '/api/register');
+    next.setAttribute('name', 'files');
+    const done = oneEvent(next, 'upload-complete');
+    document.body.append(next);
+    const detail = (await done).detail;
+    expect(detail).to.deep.include({ id, key: 'uploads/abc/kept.jpg', fileId: 'f-1', registration: { id: 9 } });
+    expect(detail.file.name).to.equal('kept.jpg');
+    expect(register.map((r) => r.body)).to.deep.equal([
+      { key: 'uploads/abc/kept.jpg', filename: 'kept.jpg', contentType: 'image/jpeg', size: 700, fileId: 'f-1' },
+      { key: 'uploads/abc/kept.jpg', filename: 'kept.jpg', contentType: 'image/jpeg', size: 700, fileId: 'f-1' },
+    ]);
+    expect(storage.length, 'the bytes are never uploaded twice').to.equal(1);
+    expect(next.files[0]).to.deep.include({ status: 'complete', total: 700, loaded: 700 });
+    await next.updateComplete;
+    // Finished: a third page has nothing left to do.
+    const third = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(third.files).to.deep.equal([]);
+    next.remove();
+  });
+
+  it('drops an owed register call when its upload is cancelled or removed', async () => {
+    mockJson('/api/sign', awsAnswer);
+    mockStorage();
+    mockJson('/api/register', () => HttpResponse.json({}, { status: 502 }));
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register" retries="0"');
+    const failed = await settle(el, [makeFile()]);
+    expect(Object.keys(localStorage).length).to.equal(1);
+    el.removeFile((failed.detail as UploadErrorDetail).id);
+    expect(Object.keys(localStorage).length).to.equal(0);
+  });
+
+  it('drops the owed register call of an upload cancelled while registering', async () => {
+    mockJson('/api/sign', awsAnswer);
+    mockStorage();
+    let registering!: () => void;
+    const reached = new Promise<void>((resolve) => (registering = resolve));
+    worker.use(http.post('/api/register', () => (registering(), new Promise<Response>(() => {}))));
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
+    el.addFiles([makeFile()]);
+    await reached;
+    expect(Object.keys(localStorage).length, 'owed while registering').to.equal(1);
+    const aborted = oneEvent(el, 'upload-abort');
+    el.cancel();
+    await aborted;
+    expect(Object.keys(localStorage).length).to.equal(0);
   });
 
   it('fills every register placeholder from the storage answer', async () => {

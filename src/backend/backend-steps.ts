@@ -22,13 +22,18 @@ export async function signUpload(config: BackendConfig, file: File, signal: Abor
   return toUploadPlan(answer);
 }
 
-/** Tells the register endpoint about a stored file; returns its parsed answer. */
-export async function registerUpload(
+/** The register call for a stored file, ready to send now or, after a reload, later. */
+export interface RegistrationRequest {
+  url: string;
+  body: unknown;
+}
+
+/** Fills the register template for a stored file. */
+export function registrationRequest(
   config: BackendConfig & { registerEndpoint: string },
   file: File,
   stored: StoredFile,
-  signal: AbortSignal,
-): Promise<unknown> {
+): RegistrationRequest {
   const template = parseBodyTemplate(config.registerBody ?? defaultRegisterBody(stored), 'register');
   const body = fillTemplate(template, {
     ...fileValues(file),
@@ -38,7 +43,16 @@ export async function registerUpload(
     etag: stored.etag,
     bucket: stored.bucket,
   });
-  return postJson({ stage: 'register', url: config.registerEndpoint, body, headers: config.headers, signal });
+  return { url: config.registerEndpoint, body };
+}
+
+/** Tells the register endpoint about a stored file; returns its parsed answer. */
+export function sendRegistration(
+  { url, body }: RegistrationRequest,
+  headers: Readonly<Record<string, string>>,
+  signal: AbortSignal,
+): Promise<unknown> {
+  return postJson({ stage: 'register', url, body, headers, signal });
 }
 
 function defaultRegisterBody(stored: StoredFile): string {

@@ -22,11 +22,13 @@ export async function postToStorage(
   file: File,
   onProgress: (loaded: number) => void,
   signal: AbortSignal,
+  stallTimeout = 0,
 ): Promise<StorageReceipt> {
   const response = await transport({
     url: plan.url,
     method: plan.method,
     body: buildFormData(plan, file),
+    stallTimeout,
     // The body also carries the fields; report progress in bytes of the file.
     onProgress: (loaded, total) => onProgress(total > 0 ? Math.min(file.size, Math.round((loaded / total) * file.size)) : 0),
     signal,
@@ -45,7 +47,10 @@ function receiptOf(response: TransportResponse, key: string): StorageReceipt {
   };
 }
 
-function storageError({ status, body }: TransportResponse): UploadError {
+function storageError({ status, body, stalled }: TransportResponse): UploadError {
+  if (stalled) {
+    return new UploadError('upload', 'Stalled', 'The upload stopped moving, so it was given up.', { status, retryable: true });
+  }
   if (status === 0) {
     return new UploadError(
       'upload',

@@ -1,6 +1,6 @@
 import { postToStorage } from './post-to-storage.js';
 import { resolveKey } from './resolve-key.js';
-import { withRetries, type RetryPolicy } from './retry.js';
+import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './retry.js';
 import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
 import type { Transport } from './xhr-transport.js';
@@ -36,13 +36,17 @@ export interface UploadSteps {
   sign(file: File, signal: AbortSignal): Promise<UploadPlan>;
   transport: Transport;
   /** Absent: there is no register step. */
-  register?: (file: File, stored: StoredFile, signal: AbortSignal) => Promise<unknown>;
+  register?: (upload: { id: string; file: File; total: number }, stored: StoredFile, signal: AbortSignal) => Promise<unknown>;
+  /** Default: always online. */
+  network?: Network;
 }
 
 export interface QueueConfig extends RetryPolicy {
   concurrency: number;
   /** Hold new files until `start()`. */
   manual: boolean;
+  /** Ms without upload progress before the POST is given up and retried; 0: never. */
+  stallTimeout: number;
 }
 
 /** Told of every change; the element turns these into DOM events and renders. */
@@ -60,6 +64,8 @@ export interface QueueListener {
 interface Entry {
   id: string;
   file: File;
+  /** Bytes of the file: its size, or for an adopted file the size it had. */
+  total: number;
   status: UploadStatus;
   loaded: number;
   key?: string;
@@ -101,11 +107,18 @@ export class UploadQueue {
   /** Queues files (validated by the caller) and starts them unless the queue is manual. */
   add(files: readonly File[]): UploadSnapshot[] {
     const held = this.#config().manual;
-    const added = files.map((file): Entry => ({ id: nextId(), file, status: 'queued', loaded: 0, held }));
-    this.#entries.push(...added);
-    this.#listener.change();
-    this.#pump();
-    return added.map(snapshot);
+    return this.#enqueue(files.map((file): Entry => ({ id: nextId(), file, total: file.size, status: 'queued', loaded: 0, held })));
+  }
+
+  /**
+   * Takes over a file whose bytes an earlier page already stored, so that only its register step
+   * runs. `file` stands in for the original, which that page held; `size` is the original's.
+   */
+  adopt(id: string, file: File, size: number, stored: StoredFile): UploadSnapshot {
+    const [adopted] = this.#enqueue([
+      { id, file, total: size, status: 'queued', loaded: size, held: false, stored, key: stored.key, fileId: stored.fileId },
+    ]);
+    return adopted!;
   }
 
   /** Releases files held by a manual queue. */
@@ -149,6 +162,13 @@ export class UploadQueue {
     this.#pump();
   }
 
+  #enqueue(added: Entry[]): UploadSnapshot[] {
+    this.#entries.push(...added);
+    this.#listener.change();
+    this.#pump();
+    return added.map(snapshot);
+  }
+
   #select(id: string | undefined): Entry[] {
     return this.#entries.filter((entry) => id === undefined || entry.id === id);
   }
@@ -174,12 +194,12 @@ export class UploadQueue {
         entry.stored = await this.#store(entry, signal, (next) => (stage = next));
       }
       stage = 'register';
-      const { register } = this.#steps();
+      const { register, network } = this.#steps();
       let registration: unknown;
       if (register) {
         this.#set(entry, 'registering');
         const stored = entry.stored;
-        registration = await withRetries(() => register(entry.file, stored, signal), this.#config(), signal);
+        registration = await withRetries(() => register(entry, stored, signal), this.#config(), signal, network);
       }
       entry.key = entry.stored.key;
       this.#set(entry, 'complete');
@@ -204,10 +224,11 @@ export class UploadQueue {
     let resigned = false;
     for (;;) {
       const steps = this.#steps();
+      const network = steps.network ?? ALWAYS_ONLINE;
       if (!entry.plan) {
         enter('sign');
         this.#set(entry, 'signing');
-        entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal);
+        entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal, network);
         entry.fileId = entry.plan.fileId;
       }
       // Past its expiry before the POST even starts: storage would refuse it.
@@ -227,11 +248,12 @@ export class UploadQueue {
       };
       try {
         const receipt = await withRetries(
-          () => postToStorage(steps.transport, plan, key, entry.file, progress, signal),
+          () => postToStorage(steps.transport, plan, key, entry.file, progress, signal, policy.stallTimeout),
           policy,
           signal,
+          network,
         );
-        entry.loaded = entry.file.size;
+        entry.loaded = entry.total;
         this.#listener.progress(snapshot(entry), true);
         return { ...receipt, fileId: plan.fileId };
       } catch (error) {
@@ -259,8 +281,8 @@ function isExpired(plan: UploadPlan): boolean {
 }
 
 function snapshot(entry: Entry): UploadSnapshot {
-  const { id, file, status, loaded, key, fileId, error } = entry;
-  return Object.freeze({ id, file, status, loaded, total: file.size, key, fileId, error });
+  const { id, file, status, loaded, total, key, fileId, error } = entry;
+  return Object.freeze({ id, file, status, loaded, total, key, fileId, error });
 }
 
 /** Whatever went wrong becomes one error with a stage, a code and a message. */

@@ -44,7 +44,7 @@ function harness(options: { config?: Partial<QueueConfig>; steps?: Partial<Uploa
     },
     ...options.steps,
   };
-  const config: QueueConfig = { concurrency: 3, retries: 3, baseDelay: 1, manual: false, ...options.config };
+  const config: QueueConfig = { concurrency: 3, retries: 3, baseDelay: 1, manual: false, stallTimeout: 0, ...options.config };
   const listener: QueueListener = {
     start: (u) => events.push(`start ${u.file.name}`),
     progress: (u, done) => progress.push([u.loaded, done]),
@@ -102,7 +102,9 @@ describe('UploadQueue', () => {
       },
     });
     queue.add(['a', 'b', 'c', 'd', 'e'].map((n) => makeFile(n)));
-    expect(gates.length).to.equal(2);
+    await waitUntil(() => gates.length === 2);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gates.length, 'a third upload started').to.equal(2);
     for (let released = 0; released < 5; released++) {
       gates[released]!.open();
       // Each finished upload lets exactly one more start.
@@ -202,6 +204,71 @@ describe('UploadQueue', () => {
     queue.retry();
     await waitUntil(() => queue.uploads[0]!.status === 'complete');
     expect(calls).to.deep.include({ sign: 2, transport: 2 });
+  });
+
+  it('retries a stalled upload', async () => {
+    const { queue, calls, events, settled } = harness({ responses: [{ ...answer(0), stalled: true }, answer(204)] });
+    queue.add([makeFile('a')]);
+    await settled();
+    expect(calls.transport).to.equal(2);
+    expect(events).to.deep.equal(['start a', 'complete a']);
+  });
+
+  it('starts no attempt while offline, does not count failures while offline, and resumes when online', async () => {
+    let online = false;
+    let back!: () => void;
+    const network = {
+      online: () => online,
+      whenOnline: () => (online ? Promise.resolve() : new Promise<void>((resolve) => (back = resolve))),
+    };
+    let failOnce = true;
+    const { queue, calls, events, settled } = harness({
+      config: { retries: 0 },
+      steps: {
+        network,
+        transport: async () => {
+          calls.transport++;
+          if (failOnce) {
+            // The connection drops during the upload.
+            failOnce = false;
+            online = false;
+            return answer(0);
+          }
+          return answer(204);
+        },
+      },
+    });
+    queue.add([makeFile('a')]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls.sign).to.equal(0);
+    online = true;
+    back();
+    await waitUntil(() => calls.transport === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(queue.uploads[0]!.status, 'waits offline instead of failing').to.equal('uploading');
+    online = true;
+    back();
+    await settled();
+    expect(events).to.deep.equal(['start a', 'complete a']);
+    expect(calls.transport).to.equal(2);
+  });
+
+  it('adopt() runs only the register step of a file stored by an earlier page', async () => {
+    let registered: unknown;
+    const { queue, calls, events, settled } = harness({
+      steps: {
+        register: async (upload, stored) => {
+          registered = { id: upload.id, total: upload.total, key: stored.key };
+          return { ok: true };
+        },
+      },
+    });
+    queue.adopt('upload-old-1', new File([], 'a.jpg'), 5000, { key: 'u/a.jpg', fileId: 3 });
+    await settled();
+    expect(calls).to.deep.include({ sign: 0, transport: 0 });
+    expect(registered).to.deep.equal({ id: 'upload-old-1', total: 5000, key: 'u/a.jpg' });
+    expect(events).to.deep.equal(['complete a.jpg']);
+    expect(queue.uploads[0]).to.deep.include({ status: 'complete', loaded: 5000, total: 5000, fileId: 3 });
   });
 
   for (const stage of ['sign', 'upload', 'register'] as const) {
