@@ -382,6 +382,7 @@ describe('<presigned-uploader>', () => {
     el.addFiles([makeFile()]);
     await new Promise((r) => setTimeout(r, 50));
     expect(sign.length).to.equal(0);
+    await expect(el).to.be.accessible();
     const done = oneEvent(el, 'upload-complete');
     el.start();
     await done;
