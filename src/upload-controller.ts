@@ -9,7 +9,7 @@ import {
 } from './backend/backend-steps.js';
 import { RegistrationJournal } from './backend/registration-journal.js';
 import { browserNetwork } from './engine/browser-network.js';
-import { UploadQueue, type QueueConfig, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
+import { UploadQueue, type QueueConfig, type StoredFile, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
 import { rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
 import { createXhrTransport, type Transport } from './engine/xhr-transport.js';
 import type { PresignedUploaderEventMap } from './events.js';
@@ -49,38 +49,16 @@ export class UploadController implements ReactiveController {
   readonly #pendingProgress = new Map<string, UploadSnapshot>();
   /** Register calls of files recovered from an earlier page, by upload id. */
   readonly #recovered = new Map<string, RegistrationRequest>();
+  readonly #transport: Transport;
   #frame = 0;
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
     this.#host = host;
     this.#options = options;
     host.addController(this);
-    const transport = options.transport ?? createXhrTransport();
+    this.#transport = options.transport ?? createXhrTransport();
     const { emit } = options;
-    const steps = (): UploadSteps => {
-      const backend = options.backend();
-      const { registerEndpoint } = backend;
-      return {
-        check: () => checkConfig(backend),
-        sign: (file, signal) => signUpload(backend, file, signal),
-        transport,
-        register: registerEndpoint
-          ? async ({ id, file, total }, stored, signal) => {
-              const request = this.#recovered.get(id) ?? registrationRequest({ ...backend, registerEndpoint }, file, stored);
-              // Kept until the backend answers: a reload or a failed register must not lose a stored file.
-              const journal = new RegistrationJournal(registerEndpoint);
-              const { name, type, lastModified } = file;
-              journal.save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
-              const answer = await sendRegistration(request, backend.headers, signal);
-              journal.remove(id);
-              this.#recovered.delete(id);
-              return answer;
-            }
-          : undefined,
-        network: browserNetwork,
-      };
-    };
-    this.queue = new UploadQueue(options.queue, steps, {
+    this.queue = new UploadQueue(options.queue, () => this.#steps(), {
       start: ({ id, file }) => emit('upload-start', { id, file }),
       progress: (upload, done) => this.#progress(upload, done),
       complete: ({ id, file }, result) => {
@@ -154,6 +132,38 @@ export class UploadController implements ReactiveController {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     this.#flush();
+  }
+
+  /** The engine's I/O, built from the configuration as it is when a step starts. */
+  #steps(): UploadSteps {
+    const backend = this.#options.backend();
+    const { registerEndpoint } = backend;
+    return {
+      check: () => checkConfig(backend),
+      sign: (file, signal) => signUpload(backend, file, signal),
+      transport: this.#transport,
+      register: registerEndpoint
+        ? (upload, stored, signal) => this.#register({ ...backend, registerEndpoint }, upload, stored, signal)
+        : undefined,
+      network: browserNetwork,
+    };
+  }
+
+  /** Registers a stored file; the call is kept in the journal until the backend answers, so a reload or a failure loses nothing. */
+  async #register(
+    backend: BackendConfig & { registerEndpoint: string },
+    { id, file, total }: { id: string; file: File; total: number },
+    stored: StoredFile,
+    signal: AbortSignal,
+  ): Promise<unknown> {
+    const request = this.#recovered.get(id) ?? registrationRequest(backend, file, stored);
+    const journal = new RegistrationJournal(backend.registerEndpoint);
+    const { name, type, lastModified } = file;
+    journal.save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
+    const answer = await sendRegistration(request, backend.headers, signal);
+    journal.remove(id);
+    this.#recovered.delete(id);
+    return answer;
   }
 
   #forget(id: string): void {
