@@ -185,6 +185,18 @@ describe('<presigned-uploader>', () => {
     }
   });
 
+  for (const [status, retried] of [[500, true], [503, true], [408, true], [429, true], [400, false], [401, false], [403, false], [404, false]] as const) {
+    it(`${retried ? 'retries' : 'never retries'} a sign answer of HTTP ${status}`, async () => {
+      let calls = 0;
+      mockJson('/api/sign', () => (++calls <= 2 ? HttpResponse.json({ message: 'nope' }, { status }) : HttpResponse.json(awsAnswer)));
+      mockStorage();
+      const el = await uploader('endpoint="/api/sign" retries="3" retry-delay="1"');
+      const done = await settle(el, [makeFile()]);
+      expect(done.type).to.equal(retried ? 'upload-complete' : 'upload-error');
+      expect(calls).to.equal(retried ? 3 : 1);
+    });
+  }
+
   it('says what is missing from a sign answer that fits no shape', async () => {
     mockJson('/api/sign', { fields: { key: 'k' } });
     const el = await uploader('endpoint="/api/sign"');
