@@ -11,12 +11,33 @@ const EXACT_PLACEHOLDER = /^\{(\w+)\}$/;
 
 /** Parses a `sign-body` / `register-body` attribute; bad JSON is a configuration error of that stage. */
 export function parseBodyTemplate(json: string, stage: 'sign' | 'register'): unknown {
+  let template: unknown;
   try {
-    return JSON.parse(json);
+    template = JSON.parse(json);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UploadError(stage, 'InvalidTemplate', `The ${stage}-body attribute is not valid JSON: ${reason}`);
   }
+  // Filling recurses per level; no real request body comes near this, a stack overflow would.
+  if (depth(template) > MAX_DEPTH) {
+    throw new UploadError(stage, 'InvalidTemplate', `The ${stage}-body attribute nests deeper than ${MAX_DEPTH} levels.`);
+  }
+  return template;
+}
+
+const MAX_DEPTH = 64;
+
+/** How many objects or arrays deep a value nests (counted up to one past the limit). */
+function depth(value: unknown): number {
+  let levels = 0;
+  let level: unknown[] = [value];
+  while (levels <= MAX_DEPTH) {
+    const containers = level.filter((item): item is object => item !== null && typeof item === 'object');
+    if (containers.length === 0) break;
+    levels++;
+    level = containers.flatMap((container) => Object.values(container));
+  }
+  return levels;
 }
 
 /**

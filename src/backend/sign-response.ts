@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { isKeyField } from '../engine/resolve-key.js';
 import { httpUrl, UploadError } from '../engine/upload-error.js';
 import type { UploadPlan } from '../engine/upload-plan.js';
 
@@ -41,14 +42,12 @@ export const envelope = z.object({
   }),
 });
 
-type Fields = z.infer<typeof fieldValues>;
-
 /** Detects the shape of a sign answer, validates it and maps it to one upload plan. */
 export function toUploadPlan(data: unknown): UploadPlan {
   if (!isObject(data)) throw invalid('expected a JSON object');
   if ('success' in data) {
     const { value } = parse(envelope, data);
-    return plan(value.url, value.fields ?? {}, value.file_field_name, value.file_id, value.expires);
+    return plan(value.url, rawFields(data['value'], 'fields') ?? {}, value.file_field_name, value.file_id, value.expires);
   }
   if ('formAttributes' in data || 'formInputs' in data) {
     const { formAttributes, formInputs } = parse(formDescription, data);
@@ -56,24 +55,28 @@ export function toUploadPlan(data: unknown): UploadPlan {
       throw invalid(`"formAttributes.method" must be POST, not ${formAttributes.method}`);
     }
     // The prefix in formAttributes is part of the answer; it becomes the key field when the inputs lack one.
-    const hasKey = Object.keys(formInputs).some((name) => name.toLowerCase() === 'key');
-    const fields = hasKey || formAttributes.key === undefined ? formInputs : { ...formInputs, key: formAttributes.key };
+    const hasKey = Object.keys(formInputs).some(isKeyField);
+    const inputs = rawFields(data, 'formInputs') ?? formInputs;
+    const fields = hasKey || formAttributes.key === undefined ? inputs : { ...inputs, key: formAttributes.key };
     return plan(formAttributes.action, fields, undefined, undefined, undefined);
   }
   const answer = parse(awsPresignedPost, data);
-  if (!Object.keys(answer.fields).some((name) => name.toLowerCase() === 'key')) throw invalid('missing "fields.key"');
-  return plan(answer.url, answer.fields, answer.fileFieldName, answer.fileId, answer.expires);
+  if (!Object.keys(answer.fields).some(isKeyField)) throw invalid('missing "fields.key"');
+  return plan(answer.url, rawFields(data, 'fields') ?? answer.fields, answer.fileFieldName, answer.fileId, answer.expires);
 }
 
 function plan(
   url: string,
-  fields: Fields,
+  fields: Readonly<Record<string, unknown>>,
   fileField: string | undefined,
   fileId: string | number | undefined,
   expires: string | number | undefined,
 ): UploadPlan {
-  const entries = Object.entries(fields).map(([name, value]) => [name, String(value)] as const);
-  const key = entries.find(([name]) => name.toLowerCase() === 'key')?.[1] ?? '';
+  const entries = Object.entries(fields).map(([name, value]) => {
+    if (!['string', 'number', 'boolean'].includes(typeof value)) throw invalid(`"fields.${name}" must be a string, a number or a boolean`);
+    return [name, String(value)] as const;
+  });
+  const key = entries.find(([name]) => isKeyField(name))?.[1] ?? '';
   let target: string;
   try {
     target = httpUrl(url, 'sign', 'sign response: "url"');
@@ -89,7 +92,8 @@ export function parseExpiry(value: string | number | undefined): number | undefi
   if (typeof value === 'number' || /^\d+$/.test(value)) {
     const number = Number(value);
     // Ten-digit numbers are epoch seconds; thirteen-digit ones milliseconds.
-    return number < 1e12 ? number * 1000 : number;
+    const time = number < 1e12 ? number * 1000 : number;
+    return Number.isFinite(time) ? time : undefined;
   }
   // "YYYY-MM-DD hh:mm:ss" (seed 003) carries no zone: read it as UTC, as servers write it.
   const iso = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?$/.test(value) ? `${value.replace(' ', 'T')}Z` : value;
@@ -108,8 +112,16 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const value = issue.path.reduce<unknown>((node, part) => (isObject(node) ? node[part as string] : undefined), data);
   if (value === undefined) return `missing "${path}"`;
   if (issue.code === 'invalid_value') return `"${path}" must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
-  const expected = issue.code === 'invalid_type' ? issue.expected : 'a string or a number';
+  if (issue.code !== 'invalid_type') return `"${path}" must be a string or a number`;
+  const { expected } = issue;
   return `"${path}" must be ${expected === 'object' || expected === 'record' ? 'an object' : `a ${expected}`}`;
+}
+
+// zod's record rebuilds the object key by key, which drops an own "__proto__" property that
+// JSON.parse keeps; the validated input's own fields are read instead, in their order.
+function rawFields(owner: unknown, name: string): Readonly<Record<string, unknown>> | undefined {
+  const fields = isObject(owner) ? owner[name] : undefined;
+  return isObject(fields) ? fields : undefined;
 }
 
 function invalid(reason: string): UploadError {

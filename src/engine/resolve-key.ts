@@ -2,6 +2,11 @@ import type { UploadPlan } from './upload-plan.js';
 
 const FILENAME_VARIABLE = '${filename}';
 
+/** S3 field names are ASCII and case-insensitive; `toLowerCase()` would also fold the Kelvin sign into `k`. */
+export function isKeyField(name: string): boolean {
+  return /^key$/i.test(name);
+}
+
 /**
  * Applies the key rules to a plan for one file: a key ending in `/` is a prefix and gets the
  * file's name appended (in the form field too: S3 stores exactly what the field says); a key
@@ -11,7 +16,7 @@ const FILENAME_VARIABLE = '${filename}';
 export function resolveKey(plan: UploadPlan, fileName: string): { plan: UploadPlan; key: string } {
   const withName = (key: string) => (key.endsWith('/') ? key + fileName : key);
   const fields = plan.fields.map(([name, value]) =>
-    name.toLowerCase() === 'key' ? ([name, withName(value)] as const) : ([name, value] as const),
+    isKeyField(name) ? ([name, withName(value)] as const) : ([name, value] as const),
   );
   const sent = withName(plan.key);
   return { plan: { ...plan, fields, key: sent }, key: sent.split(FILENAME_VARIABLE).join(fileName) };
