@@ -2,9 +2,12 @@ import { PresignedUploaderElement } from './presigned-uploader-element.js';
 
 export { PresignedUploaderElement };
 
-// Guarded: two bundles on one page that both define the element must not throw.
-if (!customElements.get('presigned-uploader')) {
-  customElements.define('presigned-uploader', PresignedUploaderElement);
+// Guarded twice: two bundles on one page that both define the element must not throw, and
+// where there is no DOM (SSR, a worker, a Node script) there may be no registry at all.
+// Lit's Node build installs a registry shim; a bundle of Lit's browser build does not.
+const registry: CustomElementRegistry | undefined = globalThis.customElements;
+if (registry && !registry.get('presigned-uploader')) {
+  registry.define('presigned-uploader', PresignedUploaderElement);
 }
 
 declare global {
