@@ -15,6 +15,10 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+  // test/e2e/soak.test.ts measures the page's heap: `gc()` to collect first, and exact
+  // `performance.memory` figures (without it they are rounded and refreshed rarely).
+  '--js-flags=--expose-gc',
+  '--enable-precise-memory-info',
 ];
 
 class IsolatedChromeLauncher extends ChromeLauncher {

@@ -12,6 +12,7 @@ import { CreateBucketCommand, GetObjectCommand, PutBucketCorsCommand, S3Client }
 import { s3ConfigFromEnv, startDemoBackend } from '../../../demo/backend/demo-backend.js';
 import { startDevStorage } from '../../../demo/dev-storage/dev-storage.js';
 import { createRegisterHandler, presignUpload, SignRefusal, toNodeListener, type SignOptions, type UploadRequest } from '../../../src/server/index.js';
+import { startFaultProxy } from './fault-proxy.js';
 import type { RunningTestServer } from './test-server.js';
 
 const CORS = {
@@ -77,12 +78,18 @@ const json = (status: number, body: unknown) =>
 
 /** How many times each `token` signed: the expired-policy test proves its one fresh sign with it. */
 const signs = new Map<string, number>();
+/** How many times each `token` called /register, failed calls included. */
+const registers = new Map<string, number>();
+/** Tokens whose register calls no longer fail, whatever their `fail` knob says. */
+const healed = new Set<string>();
 
 /**
- * POST /sign?status=200|201|204&key=unique|variable&min=&max=&tamper=1&extra=1&expire=once&hide-expiry=1&token=
+ * POST /sign?status=200|201|204&key=unique|variable&min=&max=&tamper=1&extra=1&expire=once&hide-expiry=1&token=&proxy=
  * answers createPresignedPost's shape; each knob makes storage refuse the upload in one way.
+ * `proxy=<scenario>` sends the upload through the fault proxy (test/helpers/node/fault-proxy.ts):
+ * the answer's url becomes `${proxy}/fault/<scenario>/<token>/<bucket>`, so its counters are per token.
  */
-function signHandler(storage: Storage, client: S3Client) {
+function signHandler(storage: Storage, client: S3Client, proxyUrl: string) {
   return async (request: Request): Promise<Response> => {
     const query = new URL(request.url).searchParams;
     const token = query.get('token') ?? '';
@@ -104,13 +111,39 @@ function signHandler(storage: Storage, client: S3Client) {
       // Let the one-second policy run out before the browser gets it.
       if (expireNow) await new Promise((resolve) => setTimeout(resolve, 2100));
       const fields = { ...upload.fields };
+      const scenario = query.get('proxy');
+      let url = upload.url;
+      if (scenario) {
+        const direct = new URL(upload.url);
+        const route = `/fault/${encodeURIComponent(scenario)}/${encodeURIComponent(token || 'no-token')}`;
+        url = `${proxyUrl}${route}${direct.pathname}${direct.search}`;
+      }
       if (query.get('tamper')) fields['X-Amz-Signature'] = fields['X-Amz-Signature']!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
       if (query.get('extra')) fields['x-extra'] = 'not in the policy';
-      return json(200, query.get('hide-expiry') ? { url: upload.url, fields } : { url: upload.url, fields, expires: upload.expires });
+      return json(200, query.get('hide-expiry') ? { url, fields } : { url, fields, expires: upload.expires });
     } catch (error) {
       if (error instanceof SignRefusal) return json(error.status, { error: { code: error.code, message: error.message } });
       throw error;
     }
+  };
+}
+
+/**
+ * POST /register?fail=N&token=T answers 503 `Unavailable` for the first N register calls of token
+ * T (until POST /heal?token=T), then registers for real. GET /registers counts calls per token.
+ */
+function registerHandler(storage: Storage, client: S3Client) {
+  const register = createRegisterHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/' });
+  return async (request: Request): Promise<Response> => {
+    const query = new URL(request.url).searchParams;
+    const token = query.get('token') ?? '';
+    const count = (registers.get(token) ?? 0) + 1;
+    registers.set(token, count);
+    if (count <= Number(query.get('fail') ?? 0) && !healed.has(token)) {
+      await request.arrayBuffer();
+      return json(503, { error: { code: 'Unavailable', message: `Register is down (injected failure ${count}).` } });
+    }
+    return register(request);
   };
 }
 
@@ -138,11 +171,17 @@ export async function startE2eBackend(): Promise<RunningTestServer> {
     forcePathStyle: true,
   });
   await prepareBucket(client, storage.bucket);
+  const proxy = await startFaultProxy(storage.endpoint);
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
-    '/sign': toNodeListener(signHandler(storage, client)),
-    '/register': toNodeListener(createRegisterHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/' })),
+    '/sign': toNodeListener(signHandler(storage, client, proxy.url)),
+    '/register': toNodeListener(registerHandler(storage, client)),
     '/object': toNodeListener(objectHandler(storage, client)),
     '/signs': (req, res) => res.end(JSON.stringify(Object.fromEntries(signs))),
+    '/registers': (req, res) => res.end(JSON.stringify(Object.fromEntries(registers))),
+    '/heal': (req, res) => {
+      healed.add(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+      res.writeHead(204).end();
+    },
   };
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(CORS)) res.setHeader(name, value);
@@ -154,10 +193,16 @@ export async function startE2eBackend(): Promise<RunningTestServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    env: { E2E_API_URL: `http://127.0.0.1:${port}`, E2E_STORAGE_URL: storage.endpoint, E2E_STORAGE_KIND: storage.kind },
+    env: {
+      E2E_API_URL: `http://127.0.0.1:${port}`,
+      E2E_STORAGE_URL: storage.endpoint,
+      E2E_STORAGE_KIND: storage.kind,
+      FAULT_PROXY_URL: proxy.url,
+    },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
       client.destroy();
       await storage.close();
     },
