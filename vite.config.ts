@@ -61,6 +61,9 @@ export default defineConfig(({ mode }): UserConfig => {
   }
 
   return {
+    // The dev server (npm start) serves the demo page; without this it also scans examples/,
+    // whose framework apps have their own Vite configs.
+    optimizeDeps: { entries: ['index.html'] },
     plugins: [cleanDistKeepingTypes()],
     build: {
       emptyOutDir: false, // cleanDistKeepingTypes() does it

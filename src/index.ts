@@ -5,3 +5,4 @@ export type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
 export type { UploadPlan } from './engine/upload-plan.js';
 export type { RejectReason } from './engine/validate-file.js';
 export { toUploadPlan } from './backend/sign-response.js';
+export { de, en, fr, type PartialStrings, type UploaderStrings } from './i18n/strings.js';

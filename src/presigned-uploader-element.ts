@@ -2,12 +2,28 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
-import type { PresignedUploaderEventMap } from './events.js';
+import type { FileRejectDetail, PresignedUploaderEventMap, UploadErrorDetail, UploadProgressDetail } from './events.js';
+import { dictionaryFor, fill, mergeStrings, type PartialStrings, type UploaderStrings } from './i18n/strings.js';
 import { styles } from './presigned-uploader.styles.js';
-import { strings } from './strings.js';
+import { Announcer } from './ui/announcer.js';
+import { closestLang, intlLocale } from './ui/closest-lang.js';
+import { formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
+import { SpeedMeter } from './ui/speed-meter.js';
+import { Thumbnails } from './ui/thumbnails.js';
 import { UploadController } from './upload-controller.js';
 
 const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+
+type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDetail> & { id: string; file: File };
+
+/** Restored form values have no upload id of their own; this prefix keeps their row ids apart. */
+const RESTORED = 'restored:';
+
+/** The badge of a file without a preview: its extension, or a dot. */
+function extension(name: string): string {
+  const match = /\.([a-z0-9]{1,4})$/i.exec(name);
+  return match ? match[1]!.toUpperCase() : '•';
+}
 
 /** A number attribute that may be absent or garbage: only a finite value counts. */
 function finite(value: number | undefined): number | undefined {
@@ -26,27 +42,46 @@ function finite(value: number | undefined): number | undefined {
  *
  * @slot prompt - The text of the drop zone.
  * @slot button - The label of the pick button.
+ * @slot - With `headless`, the page's own UI; otherwise unused.
  *
  * @csspart drop-zone - The area that takes dropped files.
+ * @csspart prompt - The prompt text of the drop zone.
  * @csspart button - The pick button.
+ * @csspart directory-button - The folder pick button (with `directory`).
  * @csspart file-list - The list of files.
- * @csspart file - One file's row.
+ * @csspart file - One file's row (also a restored value's row).
+ * @csspart thumbnail - A file's image preview, or the type badge of a non-image.
  * @csspart file-name - A file's name.
+ * @csspart meta - A file's size, speed and time left.
  * @csspart progress - A file's progress bar.
  * @csspart status - A file's status text.
  * @csspart error - A file's error message, or why a file was refused.
  * @csspart action - The cancel, retry, remove and dismiss buttons.
+ * @csspart total - The total progress line (more than one file).
+ * @csspart total-progress - The total progress bar.
  *
  * @cssprop --presigned-uploader-accent - Progress bar and focus colour.
  * @cssprop --presigned-uploader-border - Border colour of the drop zone and rows.
  * @cssprop --presigned-uploader-error - Colour of error text.
  * @cssprop --presigned-uploader-radius - Corner radius.
  * @cssprop --presigned-uploader-gap - Space between parts.
+ * @cssprop --presigned-uploader-background - Background of the drop zone and rows.
+ * @cssprop --presigned-uploader-on-accent - Text colour on the accent (the pick button).
+ * @cssprop --presigned-uploader-muted - Colour of secondary text (sizes, speeds, prompt).
+ * @cssprop --presigned-uploader-success - Colour of the completed status.
+ * @cssprop --presigned-uploader-thumbnail-size - Edge of the square previews.
+ *
+ * Custom states: `:state(uploading)`, `:state(complete)`, `:state(error)`, `:state(dragover)`.
  */
 export class PresignedUploaderElement extends LitElement {
   static override styles = styles;
   static formAssociated = true;
   static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+
+  static override get observedAttributes(): string[] {
+    // `lang` is the DOM's own property; observing it re-renders in the new language.
+    return [...super.observedAttributes, 'lang'];
+  }
 
   /** URL of the sign ("ask permission to upload") endpoint. */
   @property() endpoint = '';
@@ -82,10 +117,22 @@ export class PresignedUploaderElement extends LitElement {
   @property({ type: Boolean }) required = false;
   /** Extra headers for the sign and register requests only; never sent to storage. */
   @property({ attribute: false }) headers: Record<string, string> = {};
+  /** Adds a "Choose a folder" button whose picker takes a whole directory. */
+  @property({ type: Boolean }) directory = false;
+  /** Renders no UI but a default slot: the page draws its own from the events and `files`. */
+  @property({ type: Boolean }) headless = false;
+  /** Partial overrides of the UI strings, deep-merged over the language picked by `lang`. */
+  @property({ attribute: false }) strings: PartialStrings = {};
 
   readonly #internals = this.attachInternals();
+  readonly #announcer = new Announcer();
+  readonly #meter = new SpeedMeter();
+  readonly #thumbnails = new Thumbnails();
   #formDisabled = false;
   #syncedRevision = -1;
+  /** Form values the browser restored (back/forward, session restore): files this page never saw. */
+  #restored: string[] = [];
+  #merged?: { lang: string; override: PartialStrings; strings: UploaderStrings };
   readonly #onPaste = (event: ClipboardEvent): void => {
     const files = event.clipboardData?.files;
     if (!files?.length || this.#isDisabled) return;
@@ -107,7 +154,10 @@ export class PresignedUploaderElement extends LitElement {
       registerBody: this.registerBody ?? undefined,
       headers: this.headers ?? {},
     }),
-    emit: (type, detail) => this.#emit(type, detail),
+    emit: (type, detail) => {
+      this.#observe(type, detail as AnyDetail);
+      this.#emit(type, detail);
+    },
   });
 
   /** A read-only snapshot of each file's state. */
@@ -167,11 +217,30 @@ export class PresignedUploaderElement extends LitElement {
   formResetCallback(): void {
     this.removeFile();
     this.#uploads.rejected = [];
+    this.#restored = [];
+    this.#syncedRevision = -1;
+    this.requestUpdate();
   }
 
   formDisabledCallback(disabled: boolean): void {
     this.#formDisabled = disabled;
     this.requestUpdate();
+  }
+
+  /** The browser hands back the value of an earlier visit: its completed keys/ids stay the value until removed. */
+  formStateRestoreCallback(state: string | File | FormData | null): void {
+    const values = state instanceof FormData ? [...state.values()] : [state];
+    this.#restored = values.filter((value): value is string => typeof value === 'string' && value !== '');
+    this.#syncedRevision = -1;
+    this.requestUpdate();
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') {
+      this.#syncedRevision = -1;
+      this.requestUpdate();
+    }
   }
 
   override connectedCallback(): void {
@@ -186,33 +255,50 @@ export class PresignedUploaderElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('paste', this.#onPaste);
+    // Object URLs pin their files in memory; a reconnect renders fresh ones.
+    this.#thumbnails.clear();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (changed.has('concurrency')) this.#uploads.queue.pump();
+    this.#thumbnails.keep(this.headless ? [] : this.files.map((upload) => upload.id));
     // Progress re-renders every frame; the form value and states only change with a status.
-    if (this.#uploads.revision !== this.#syncedRevision || changed.has('name') || changed.has('required')) {
+    if (this.#uploads.revision !== this.#syncedRevision || changed.has('name') || changed.has('required') || changed.has('strings')) {
       this.#syncedRevision = this.#uploads.revision;
       this.#syncForm();
     }
   }
 
   protected override render() {
+    if (this.headless) return html`<slot></slot>`;
+    const t = this.#t;
     const disabled = this.#isDisabled;
     const files = this.files;
+    const restored = this.#restored;
     return html`
       <div
         part="drop-zone"
-        class="drop-zone"
+        class="drop-zone ${disabled ? 'disabled' : ''}"
+        @click=${this.#onZoneClick}
         @dragover=${this.#onDragOver}
         @dragleave=${this.#onDragLeave}
         @drop=${this.#onDrop}
       >
-        <slot name="prompt">${strings.prompt}</slot>
-        <button part="button" type="button" ?disabled=${disabled} @click=${this.#pick}>
-          <slot name="button">${this.multiple ? strings.pick : strings.pickOne}</slot>
-        </button>
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+          <path d="M12 16V4m0 0L7 9m5-5 5 5M5 15v3a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-3" />
+        </svg>
+        <span part="prompt" class="prompt"><slot name="prompt">${t.prompt}</slot></span>
+        <span class="buttons">
+          <button part="button" type="button" ?disabled=${disabled} @click=${this.#pick}>
+            <slot name="button">${this.multiple ? t.pick : t.pickOne}</slot>
+          </button>
+          ${this.directory
+            ? html`<button part="directory-button" type="button" ?disabled=${disabled} @click=${this.#pickDirectory}>
+                ${t.pickDirectory}
+              </button>`
+            : nothing}
+        </span>
         <input
           type="file"
           hidden
@@ -222,37 +308,94 @@ export class PresignedUploaderElement extends LitElement {
           ?disabled=${disabled}
           @change=${this.#onPicked}
         />
+        ${this.directory
+          ? html`<input class="directory" type="file" hidden tabindex="-1" webkitdirectory ?disabled=${disabled} @change=${this.#onPicked} />`
+          : nothing}
       </div>
-      ${files.length > 0
-        ? html`<ul part="file-list" aria-label=${strings.fileList}>
-            ${repeat(files, (upload) => upload.id, (upload) => this.#renderFile(upload))}
+      ${files.length > 0 || restored.length > 0
+        ? html`<ul part="file-list" aria-label=${t.fileList}>
+            ${repeat(files, (upload) => upload.id, (upload) => this.#renderFile(upload, t))}
+            ${restored.map((value) => this.#renderRestored(value, t))}
           </ul>`
         : nothing}
+      ${files.length > 1 ? this.#renderTotal(files, t) : nothing}
       ${this.#uploads.rejected.map(
-        ({ id, file, reason }) => html`<p part="error" class="rejected" role="alert">
-          <span>${file.name}: ${strings.reject[reason]}</span>
-          <button part="action" type="button" @click=${() => this.#uploads.dismiss(id)}>${strings.dismiss}</button>
+        ({ id, file, reason }) => html`<p part="error" class="rejected" data-id=${id}>
+          <span>${file.name}: ${t.reject[reason]}</span>
+          <button part="action" type="button" @click=${() => this.#dismiss(id)}>${t.dismiss}</button>
         </p>`,
       )}
+      <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcer.message}</div>
     `;
   }
 
-  #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot) {
+  #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings) {
     const active = ACTIVE.has(status);
-    return html`<li part="file" class=${status}>
-      <span part="file-name" class="name">${file.name}</span>
-      <progress part="progress" max=${total || 1} .value=${total ? loaded : status === 'complete' ? 1 : 0}
-        aria-label=${file.name}></progress>
-      <span part="status" class="status">${strings.status[status]}</span>
-      ${error ? html`<span part="error" class="error" role="alert">${error.message}</span>` : nothing}
-      <span class="actions">
-        ${active ? html`<button part="action" type="button" @click=${() => this.cancel(id)}>${strings.cancel}</button>` : nothing}
-        ${status === 'error' || status === 'aborted'
-          ? html`<button part="action" type="button" @click=${() => this.retry(id)}>${strings.retry}</button>`
-          : nothing}
-        ${active ? nothing : html`<button part="action" type="button" @click=${() => this.removeFile(id)}>${strings.remove}</button>`}
+    const thumbnail = this.#thumbnails.get(id, file);
+    const nameId = `name-${id}`;
+    return html`<li part="file" class="file ${status}" data-id=${id}>
+      ${thumbnail
+        ? html`<img part="thumbnail" class="thumbnail" src=${thumbnail} alt="" />`
+        : html`<span part="thumbnail" class="thumbnail badge" aria-hidden="true">${extension(file.name)}</span>`}
+      <span class="info">
+        <span part="file-name" class="name" id=${nameId}>${file.name}</span>
+        <span part="meta" class="meta">${this.#meta(id, status, loaded, total, t)}</span>
       </span>
+      <span part="status" class="status">${t.status[status]}</span>
+      <span class="actions">
+        ${active ? this.#action(t.cancel, nameId, () => this.cancel(id)) : nothing}
+        ${status === 'error' || status === 'aborted' ? this.#action(t.retry, nameId, () => this.retry(id)) : nothing}
+        ${active ? nothing : this.#action(t.remove, nameId, () => this.#removeRow(id))}
+      </span>
+      <progress part="progress" max=${total || 1} .value=${total ? loaded : status === 'complete' ? 1 : 0}
+        aria-labelledby=${nameId}></progress>
+      ${error ? html`<span part="error" class="error">${error.message}</span>` : nothing}
     </li>`;
+  }
+
+  #renderRestored(value: string, t: UploaderStrings) {
+    const id = `${RESTORED}${value}`;
+    const nameId = `name-${id}`;
+    return html`<li part="file" class="file complete restored" data-id=${id}>
+      <span part="thumbnail" class="thumbnail badge" aria-hidden="true">✓</span>
+      <span class="info">
+        <span part="file-name" class="name" id=${nameId}>${value}</span>
+        <span part="meta" class="meta">${t.restored}</span>
+      </span>
+      <span part="status" class="status">${t.status.complete}</span>
+      <span class="actions">${this.#action(t.remove, nameId, () => this.#removeRow(id))}</span>
+    </li>`;
+  }
+
+  #renderTotal(files: UploadSnapshot[], t: UploaderStrings) {
+    // A failed or cancelled file sends nothing more until retried; counting it would stall the bar.
+    const counted = files.filter((upload) => upload.status !== 'aborted' && upload.status !== 'error');
+    const loaded = counted.reduce((sum, upload) => sum + (upload.status === 'complete' ? upload.total : upload.loaded), 0);
+    const total = counted.reduce((sum, upload) => sum + upload.total, 0);
+    const locale = this.#locale;
+    return html`<div part="total" class="total">
+      <span class="total-label" id="total-label">${t.total}</span>
+      <span class="meta">${fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })}</span>
+      <progress part="total-progress" aria-labelledby="total-label" max=${total || 1} .value=${loaded}></progress>
+    </div>`;
+  }
+
+  #action(label: string, describedBy: string, onClick: () => void) {
+    // Each row has its own Cancel/Retry/Remove: the file name tells a screen reader which.
+    return html`<button part="action" type="button" aria-describedby=${describedBy} @click=${onClick}>${label}</button>`;
+  }
+
+  /** Size, and while bytes go out: sent of total, speed and time left. */
+  #meta(id: string, status: UploadStatus, loaded: number, total: number, t: UploaderStrings): string {
+    const locale = this.#locale;
+    if (status !== 'uploading') return formatSize(total, locale);
+    const parts = [fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })];
+    const rate = this.#meter.rate(id, total);
+    if (rate) {
+      parts.push(fill(t.speed, { speed: formatSpeed(rate.bytesPerSecond, locale) }));
+      if (rate.secondsLeft >= 1) parts.push(fill(t.timeLeft, { time: formatDuration(rate.secondsLeft, locale) }));
+    }
+    return parts.join(' · ');
   }
 
   #recover(): void {
@@ -267,13 +410,102 @@ export class PresignedUploaderElement extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
+  /** The strings of the element's language with the `strings` overrides; rebuilt only when either changes. */
+  get #t(): UploaderStrings {
+    const lang = closestLang(this);
+    if (this.#merged?.lang !== lang || this.#merged.override !== this.strings) {
+      this.#merged = { lang, override: this.strings, strings: mergeStrings(dictionaryFor(lang), this.strings) };
+    }
+    return this.#merged.strings;
+  }
+
+  get #locale(): string {
+    return intlLocale(closestLang(this));
+  }
+
+  /** Feeds the speed meter and the live region from the events the controller fires. */
+  #observe(type: keyof PresignedUploaderEventMap, { id, file, percent, error, reason }: AnyDetail): void {
+    const t = this.#t;
+    const name = file.name;
+    switch (type) {
+      case 'upload-start':
+        this.#meter.forget(id);
+        this.#announcer.forget(id);
+        this.#announcer.say(fill(t.announce.start, { name }));
+        break;
+      case 'upload-progress': {
+        const upload = this.files.find((candidate) => candidate.id === id);
+        if (upload) this.#meter.sample(id, upload.loaded, upload.total);
+        const mark = this.#announcer.milestone(id, percent ?? 0);
+        if (mark !== undefined) this.#announcer.say(fill(t.announce.progress, { name, percent: formatPercent(mark, this.#locale) }));
+        break;
+      }
+      case 'upload-complete':
+        this.#meter.forget(id);
+        this.#announcer.say(fill(t.announce.complete, { name }));
+        break;
+      case 'upload-error':
+        this.#meter.forget(id);
+        this.#announcer.say(fill(t.announce.error, { name, message: error?.message ?? '' }));
+        break;
+      case 'upload-abort':
+        this.#meter.forget(id);
+        this.#announcer.say(fill(t.announce.abort, { name }));
+        break;
+      case 'file-reject':
+        this.#announcer.say(fill(t.announce.reject, { name, reason: reason ? t.reject[reason] : '' }));
+        break;
+    }
+    this.requestUpdate();
+  }
+
+  /** Removes a row, then puts focus where the keyboard user expects it: the next row, else the pick button. */
+  async #removeRow(id: string): Promise<void> {
+    const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('li[data-id]')];
+    const next = rows[rows.findIndex((row) => row.dataset.id === id) + 1]?.dataset.id;
+    if (id.startsWith(RESTORED)) {
+      this.#restored = this.#restored.filter((value) => `${RESTORED}${value}` !== id);
+      this.#syncedRevision = -1;
+      this.requestUpdate();
+    } else {
+      this.removeFile(id);
+    }
+    await this.updateComplete;
+    this.#focusRowOrPicker('li', next);
+  }
+
+  async #dismiss(id: string): Promise<void> {
+    const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('.rejected[data-id]')];
+    const next = rows[rows.findIndex((row) => row.dataset.id === id) + 1]?.dataset.id;
+    this.#uploads.dismiss(id);
+    await this.updateComplete;
+    this.#focusRowOrPicker('.rejected', next);
+  }
+
+  #focusRowOrPicker(selector: string, id: string | undefined): void {
+    const row = id === undefined ? null : [...this.renderRoot.querySelectorAll<HTMLElement>(`${selector}[data-id]`)].find((el) => el.dataset.id === id);
+    (row?.querySelector<HTMLButtonElement>('button') ?? this.renderRoot.querySelector<HTMLButtonElement>('button[part=button]'))?.focus();
+  }
+
   #pick(): void {
     this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
   }
 
+  #pickDirectory(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('input.directory')?.click();
+  }
+
+  /** A click anywhere on the drop zone picks, as people expect of one; the buttons and inputs handle their own. */
+  #onZoneClick(event: MouseEvent): void {
+    if (this.#isDisabled) return;
+    if (event.composedPath().some((node) => node instanceof HTMLButtonElement || node instanceof HTMLInputElement)) return;
+    this.#pick();
+  }
+
   #onPicked(event: Event): void {
     const input = event.target as HTMLInputElement;
-    this.#addPicked(input.files);
+    // A folder is many files by nature, so its picker takes them all, `multiple` or not.
+    this.#addPicked(input.files, input.webkitdirectory || this.multiple);
     // Picking the same file again must fire `change` again.
     input.value = '';
   }
@@ -296,22 +528,26 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   /** The picker, drop and paste honour `multiple`: without it, the files after the first are refused. */
-  #addPicked(files: FileList | null): void {
+  #addPicked(files: FileList | null, many = this.multiple): void {
     if (!files || this.#isDisabled) return;
     this.#uploads.add(files, {
       accept: this.accept,
       maxSize: finite(this.maxSize),
       maxFiles: finite(this.maxFiles),
-      single: !this.multiple,
+      single: !many,
     });
   }
 
   #syncForm(): void {
     const files = this.files;
-    const complete = files.filter((upload) => upload.status === 'complete');
+    const strings = this.#t;
+    const complete = [
+      ...this.#restored,
+      ...files.filter((upload) => upload.status === 'complete').map((upload) => String(upload.fileId ?? upload.key ?? '')),
+    ];
     if (this.name) {
       const value = new FormData();
-      for (const upload of complete) value.append(this.name, String(upload.fileId ?? upload.key ?? ''));
+      for (const entry of complete) value.append(this.name, entry);
       this.#internals.setFormValue(value);
     } else {
       this.#internals.setFormValue(null);

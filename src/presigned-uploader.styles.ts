@@ -1,12 +1,20 @@
 import { css } from 'lit';
 
+// Public `--presigned-uploader-*` tokens are read once on :host into private `--_*` variables.
+// Colours derive from `currentColor` and the system colours, so light and dark follow `color-scheme`
+// (mixed with `currentColor` rather than `light-dark()`, which would raise the browser baseline).
 export const styles = css`
   :host {
     --_accent: var(--presigned-uploader-accent, #2563eb);
-    --_border: var(--presigned-uploader-border, color-mix(in srgb, currentColor 25%, transparent));
-    --_error: var(--presigned-uploader-error, #c62828);
+    --_border: var(--presigned-uploader-border, color-mix(in srgb, currentColor 22%, transparent));
+    --_background: var(--presigned-uploader-background, color-mix(in srgb, currentColor 3%, transparent));
+    --_on-accent: var(--presigned-uploader-on-accent, Canvas);
+    --_muted: var(--presigned-uploader-muted, color-mix(in srgb, currentColor 68%, Canvas));
+    --_error: var(--presigned-uploader-error, color-mix(in srgb, #d32f2f 75%, currentColor));
+    --_success: var(--presigned-uploader-success, color-mix(in srgb, #15803d 75%, currentColor));
     --_radius: var(--presigned-uploader-radius, 0.5rem);
     --_gap: var(--presigned-uploader-gap, 0.5rem);
+    --_thumbnail: var(--presigned-uploader-thumbnail-size, 2.5rem);
     display: block;
     color-scheme: light dark;
     font: inherit;
@@ -14,19 +22,59 @@ export const styles = css`
   :host([hidden]) {
     display: none;
   }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
   .drop-zone {
     display: flex;
-    flex-wrap: wrap;
+    flex-direction: column;
     align-items: center;
     justify-content: center;
     gap: var(--_gap);
     padding: calc(var(--_gap) * 3);
     border: 2px dashed var(--_border);
     border-radius: var(--_radius);
+    background: var(--_background);
     text-align: center;
+    cursor: pointer;
+    transition: border-color 0.15s ease, background-color 0.15s ease;
+  }
+.drop-zone.disabled {
+    cursor: not-allowed;
+    opacity: 0.6;
   }
   :host(:state(dragover)) .drop-zone {
     border-color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 8%, transparent);
+  }
+  .icon {
+    width: 1.75rem;
+    height: 1.75rem;
+    fill: none;
+    stroke: var(--_muted);
+    stroke-width: 1.75;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
+  :host(:state(dragover)) .icon {
+    stroke: var(--_accent);
+  }
+  .prompt {
+    color: var(--_muted);
+  }
+  .buttons {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: var(--_gap);
   }
   button {
     font: inherit;
@@ -36,6 +84,18 @@ export const styles = css`
     background: Canvas;
     color: CanvasText;
     cursor: pointer;
+    transition: background-color 0.15s ease;
+  }
+  button:hover:not(:disabled) {
+    background: color-mix(in srgb, currentColor 7%, Canvas);
+  }
+  button[part='button'] {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: var(--_on-accent);
+  }
+  button[part='button']:hover:not(:disabled) {
+    background: color-mix(in srgb, var(--_accent) 85%, black);
   }
   button:focus-visible {
     outline: 2px solid var(--_accent);
@@ -54,30 +114,74 @@ export const styles = css`
   }
   li {
     display: grid;
-    grid-template-columns: minmax(0, 1fr) auto auto;
+    grid-template-columns: var(--_thumbnail) minmax(0, 1fr) auto auto;
     align-items: center;
     gap: calc(var(--_gap) / 2) var(--_gap);
     padding: var(--_gap);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
+    background: var(--_background);
+  }
+  .thumbnail {
+    grid-row: 1 / span 2;
+    width: var(--_thumbnail);
+    height: var(--_thumbnail);
+    border-radius: calc(var(--_radius) / 1.5);
+    object-fit: cover;
+  }
+  .badge {
+    display: grid;
+    place-items: center;
+    font-size: 0.7em;
+    font-weight: 600;
+    letter-spacing: 0.03em;
+    color: var(--_muted);
+    background: color-mix(in srgb, currentColor 8%, transparent);
+  }
+  .info {
+    display: grid;
+    min-width: 0;
   }
   .name {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  .meta {
+    color: var(--_muted);
+    font-size: 0.85em;
+    font-variant-numeric: tabular-nums;
+  }
+  .status {
+    color: var(--_muted);
+    font-size: 0.85em;
+  }
+  .complete .status {
+    color: var(--_success);
+  }
+  .error .status,
+  .error .badge {
+    color: var(--_error);
+  }
   progress {
-    grid-column: 1 / -1;
-    grid-row: 2;
+    grid-column: 2 / -1;
     width: 100%;
+    height: 0.4rem;
     accent-color: var(--_accent);
   }
-  .error,
+  .complete progress {
+    accent-color: var(--_success);
+  }
+  .file.error progress {
+    accent-color: var(--_error);
+  }
+  span.error,
   .rejected {
     color: var(--_error);
   }
-  .error {
-    grid-column: 1 / -1;
+  span.error {
+    grid-column: 2 / -1;
+    font-size: 0.9em;
   }
   .rejected {
     display: flex;
@@ -85,9 +189,34 @@ export const styles = css`
     align-items: center;
     justify-content: space-between;
     margin: var(--_gap) 0 0;
+    padding: var(--_gap);
+    border: 1px solid color-mix(in srgb, var(--_error) 40%, transparent);
+    border-radius: var(--_radius);
   }
   .actions {
     display: flex;
     gap: calc(var(--_gap) / 2);
+  }
+  .actions button {
+    font-size: 0.85em;
+  }
+  .total {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: space-between;
+    gap: calc(var(--_gap) / 2) var(--_gap);
+    margin-top: var(--_gap);
+  }
+  .total progress {
+    flex-basis: 100%;
+  }
+  /* Movement is decoration here: without it nothing is lost. */
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      transition: none !important;
+      animation: none !important;
+    }
   }
 `;
