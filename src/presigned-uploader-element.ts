@@ -424,7 +424,7 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   /** Feeds the speed meter and the live region from the events the controller fires. */
-  #observe(type: keyof PresignedUploaderEventMap, { id, file, percent, error, reason }: AnyDetail): void {
+  #observe(type: keyof PresignedUploaderEventMap, { id, file, loaded, total, percent, error, reason }: AnyDetail): void {
     const t = this.#t;
     const name = file.name;
     switch (type) {
@@ -434,8 +434,8 @@ export class PresignedUploaderElement extends LitElement {
         this.#announcer.say(fill(t.announce.start, { name }));
         break;
       case 'upload-progress': {
-        const upload = this.files.find((candidate) => candidate.id === id);
-        if (upload) this.#meter.sample(id, upload.loaded, upload.total);
+        // The detail carries the numbers: no snapshot of every file on this per-frame path.
+        this.#meter.sample(id, loaded ?? 0, total ?? 0);
         const mark = this.#announcer.milestone(id, percent ?? 0);
         if (mark !== undefined) this.#announcer.say(fill(t.announce.progress, { name, percent: formatPercent(mark, this.#locale) }));
         break;

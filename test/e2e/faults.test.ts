@@ -8,6 +8,7 @@ import type { UploadCompleteDetail, UploadErrorDetail, UploadProgressDetail } fr
 import type { PresignedUploaderElement } from '../../src/presigned-uploader-element.js';
 import { requireTestEnv } from '../helpers/test-env.js';
 import { record, settle, uploader } from '../helpers/uploader.js';
+import { randomFile, sha256 } from '../helpers/files.js';
 
 const api = await requireTestEnv('E2E_API_URL');
 const proxy = await requireTestEnv('FAULT_PROXY_URL');
@@ -28,17 +29,6 @@ interface Counters {
 let lastToken = 0;
 /** A token no other test (nor an earlier run against the same storage) used. */
 const newToken = (label: string) => `${label}-${Date.now().toString(36)}-${++lastToken}`;
-
-function randomFile(name: string, size: number, type = 'application/octet-stream'): File {
-  const bytes = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
-  return new File([bytes], name, { type });
-}
-
-async function sha256(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   const response = await fetch(url, init);

@@ -5,21 +5,10 @@ import type { PresignedUploaderElement } from '../../src/presigned-uploader-elem
 import type { UploadCompleteDetail, UploadErrorDetail, UploadProgressDetail } from '../../src/events.js';
 import { requireTestEnv } from '../helpers/test-env.js';
 import { record, settle, uploader } from '../helpers/uploader.js';
+import { randomFile, sha256 } from '../helpers/files.js';
 
 const api = await requireTestEnv('E2E_API_URL');
 const kind = await requireTestEnv('E2E_STORAGE_KIND');
-
-/** Random bytes, so a byte-identical check means something. */
-function randomFile(name: string, size: number, type = 'application/octet-stream'): File {
-  const bytes = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
-  return new File([bytes], name, { type });
-}
-
-async function sha256(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
-}
 
 async function stored(key: string): Promise<{ size: number; sha256: string }> {
   const response = await fetch(`${api}/object`, { method: 'POST', body: JSON.stringify({ key }) });

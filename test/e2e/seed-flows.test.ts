@@ -5,14 +5,9 @@ import type { UploadCompleteDetail, UploadErrorDetail } from '../../src/events.j
 import '../../src/presigned-uploader.js';
 import { requireTestEnv } from '../helpers/test-env.js';
 import { settle, uploader } from '../helpers/uploader.js';
+import { randomFile } from '../helpers/files.js';
 
 const api = `${await requireTestEnv('DEMO_API_URL')}/api`;
-
-function fileOf(name: string, size: number, type: string): File {
-  const bytes = new Uint8Array(size);
-  crypto.getRandomValues(bytes.subarray(0, Math.min(size, 65536)));
-  return new File([bytes], name, { type });
-}
 
 describe('seed flows against real storage', function () {
   this.timeout(60_000);
@@ -22,7 +17,7 @@ describe('seed flows against real storage', function () {
       sign-body='{"file_type":"{type}","person_id":15}'
       register-endpoint="${api}/seed000/person_file"
       register-body='{"file_name":"{key}","document_type_id":6,"file_title":"{name}","file_description":"","person_id":15}'`);
-    const file = fileOf('file-name.jpg', 4321, 'image/jpeg');
+    const file = randomFile('file-name.jpg', 4321, 'image/jpeg');
     const done = await settle(el, [file]);
     expect(done.type, JSON.stringify(done.detail.error)).to.equal('upload-complete');
     const { key, registration } = done.detail as UploadCompleteDetail & { registration: Record<string, string> };
@@ -40,7 +35,7 @@ describe('seed flows against real storage', function () {
     document.body.append(form);
     const el = form.querySelector('presigned-uploader')!;
     await el.updateComplete;
-    const done = await settle(el, [fileOf('actual_file_name.png', 2048, 'image/png')]);
+    const done = await settle(el, [randomFile('actual_file_name.png', 2048, 'image/png')]);
     expect(done.type, JSON.stringify(done.detail.error)).to.equal('upload-complete');
     const { key, fileId } = done.detail as UploadCompleteDetail;
     expect(key).to.match(/\/actual_file_name\.png$/);
@@ -61,7 +56,7 @@ describe('seed flows against real storage', function () {
   it('seed 003: the vendor refusal (271, too large) is a sign error with its code and words', async () => {
     const el = await uploader(`endpoint="${api}/seed003/task/form/file/create" retries="0"
       sign-body='{"task_id":11232,"field_id":"file1","size":"{size}","filename":"{name}"}'`);
-    const done = await settle(el, [fileOf('huge.bin', 17 * 1024 * 1024, 'application/octet-stream')]);
+    const done = await settle(el, [randomFile('huge.bin', 17 * 1024 * 1024, 'application/octet-stream')]);
     expect(done.type).to.equal('upload-error');
     const { stage, error } = done.detail as UploadErrorDetail;
     expect(stage).to.equal('sign');

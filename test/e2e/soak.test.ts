@@ -8,6 +8,7 @@ import type { UploadCompleteDetail, UploadErrorDetail } from '../../src/events.j
 import '../../src/presigned-uploader.js';
 import type { PresignedUploaderElement } from '../../src/presigned-uploader-element.js';
 import { requireTestEnv } from '../helpers/test-env.js';
+import { randomFile, sha256 } from '../helpers/files.js';
 
 const api = await requireTestEnv('E2E_API_URL');
 const proxy = await requireTestEnv('FAULT_PROXY_URL');
@@ -57,17 +58,6 @@ function mixedSizes(count: number): number[] {
     [sizes[i], sizes[j]] = [sizes[j]!, sizes[i]!];
   }
   return sizes;
-}
-
-function randomFile(name: string, size: number): File {
-  const bytes = new Uint8Array(size);
-  for (let offset = 0; offset < size; offset += 65536) crypto.getRandomValues(bytes.subarray(offset, offset + 65536));
-  return new File([bytes], name, { type: 'application/octet-stream' });
-}
-
-async function sha256(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**
