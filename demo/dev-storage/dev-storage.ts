@@ -37,10 +37,10 @@ export interface DevStorage {
 // Query parameters that name an S3 sub-resource. Only PUT ?cors and GET ?location are answered;
 // answering the others with an object or a listing would look like success to a client.
 const SUBRESOURCES = [
-  'accelerate', 'acl', 'cors', 'location', 'analytics', 'attributes', 'delete', 'encryption', 'intelligent-tiering', 'inventory',
-  'legal-hold', 'lifecycle', 'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls', 'policy',
-  'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select', 'tagging', 'torrent',
-  'uploadId', 'uploads', 'versioning', 'versions', 'website',
+  'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'delete', 'encryption', 'intelligent-tiering', 'inventory',
+  'legal-hold', 'lifecycle', 'location', 'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls',
+  'policy', 'publicAccessBlock', 'replication', 'requestPayment', 'restore', 'retention', 'select', 'tagging',
+  'torrent', 'uploadId', 'uploads', 'versioning', 'versions', 'website',
 ];
 
 /**
@@ -65,8 +65,14 @@ export async function startDevStorage(options: DevStorageOptions): Promise<DevSt
     fallbackHost: '',
   };
   const inFlight = new Set<Promise<void>>();
-  const server = createServer((request, response) => {
-    const handled = handle(context, request, response);
+  // No time limit on a whole request (Node's default is 5 minutes): developers throttle the
+  // network to watch progress bars, and a big file at "Slow 3G" takes longer than that.
+  const server = createServer({ requestTimeout: 0 }, (request, response) => {
+    // handle() answers every failure itself; this catch only keeps a bug there from ending the process.
+    const handled = handle(context, request, response).catch((error: unknown) => {
+      console.error('dev-storage: could not answer a request:', error);
+      response.destroy();
+    });
     inFlight.add(handled);
     void handled.finally(() => inFlight.delete(handled));
   });

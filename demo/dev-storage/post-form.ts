@@ -26,6 +26,8 @@ export interface PostForm {
   fieldsTooLarge: boolean;
   /** Settles once the whole body is read: rejects when it is malformed or the client went away. */
   ended: Promise<void>;
+  /** Why `ended` rejected, readable without waiting. */
+  failure?: S3Error | ClientGone;
 }
 
 /** Thrown when the client closes the connection before its body is complete: nobody is left to answer. */
@@ -83,6 +85,7 @@ export function readPostForm(request: IncomingMessage): Promise<PostForm> {
       });
       parser.on('error', (error: unknown) => {
         const failure = error instanceof ClientGone ? error : malformed();
+        form.failure = failure;
         endedReject(failure);
         if (!resolved) reject(failure);
         resolved = true;
@@ -101,6 +104,9 @@ export function readPostForm(request: IncomingMessage): Promise<PostForm> {
       form.fieldsTooLarge = true;
     });
     parser.on('file', (fieldName, stream, info) => {
+      // A client gone mid-file errors this stream even when nobody reads it any more (a refused
+      // or ignored file): unhandled, that error would end the process. `ended` reports it.
+      stream.on('error', () => {});
       if (form.file) {
         stream.resume();
         return;

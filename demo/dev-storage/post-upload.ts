@@ -2,19 +2,16 @@ import type { IncomingMessage } from 'node:http';
 import type { ObjectStore, StoredObject } from './object-store.js';
 import { readPostForm, type FilePart, type PostForm } from './post-form.js';
 import { allowedSize, checkPostPolicy, parsePostPolicy } from './post-policy.js';
+import { verifyPostSignature } from './post-signature.js';
 import { missingPostField, S3Error } from './s3-error.js';
 import { postResponseXml } from './s3-xml.js';
-import { parseCredential, sign, signaturesMatch, signingKey } from './sigv4.js';
-import { spoolToFile } from './spool-file.js';
+import type { SigningKeys } from './sigv4.js';
+import { spoolToFile, type SpooledFile } from './spool-file.js';
 
 /** Where a POST lands and what it is checked against. */
-export interface UploadTarget {
+export interface UploadTarget extends SigningKeys {
   store: ObjectStore;
   bucket: string;
-  /** The region this storage signs for: a credential scoped to another one is refused, as S3 does. */
-  region: string;
-  /** The secret of a known access key, or undefined. */
-  secretFor(accessKeyId: string): string | undefined;
   /** The object's absolute URL, for `Location`. */
   objectUrl(key: string): string;
   now(): Date;
@@ -39,6 +36,7 @@ interface AcceptedForm {
 const MAX_KEY_BYTES = 1024;
 // Form fields S3 stores with the object and replays as response headers on GET and HEAD.
 const STORED_HEADERS = new Set(['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires']);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 /**
  * S3's browser POST (SigV4 POST policy): checks the signature and the policy, streams the file
@@ -51,7 +49,7 @@ export async function receivePostUpload(request: IncomingMessage, target: Upload
   try {
     accepted = acceptForm(form, target);
   } catch (error) {
-    // S3 answers after the body: a client still sending could not read an earlier answer.
+    // Answer after the body: a browser still sending may never read an answer that came early.
     form.file?.stream.resume();
     await form.ended.catch(() => {});
     throw error;
@@ -59,7 +57,15 @@ export async function receivePostUpload(request: IncomingMessage, target: Upload
 
   const { key, file, minBytes, maxBytes, values } = accepted;
   const tempPath = target.store.tempPath();
-  const spooled = await spoolToFile(file.stream, tempPath, maxBytes);
+  let spooled: SpooledFile;
+  try {
+    spooled = await spoolToFile(file.stream, tempPath, maxBytes);
+  } catch (error) {
+    // A broken body breaks the file stream with busboy's bare error; the form's own reason
+    // (malformed, client gone) is set by the time queued events have run.
+    await new Promise((resolve) => setImmediate(resolve));
+    throw form.failure ?? error;
+  }
   try {
     // Only a complete body counts: a client gone after the file's last byte stores nothing either.
     await form.ended;
@@ -109,7 +115,7 @@ function acceptForm(form: PostForm, target: UploadTarget): AcceptedForm {
   const rawKey = values.get('key');
   if (rawKey === undefined) throw missingPostField('key');
 
-  const policyText = authenticate(values, target);
+  const policyText = verifyPostSignature(values, target);
   const policy = parsePostPolicy(policyText);
   // As S3 does, the file's name goes into the key before any condition sees it.
   const key = rawKey.replaceAll('${filename}', file.filename);
@@ -125,53 +131,11 @@ function acceptForm(form: PostForm, target: UploadTarget): AcceptedForm {
   return { key, file, minBytes: min, maxBytes: max, values: checked };
 }
 
-/** Checks the SigV4 POST signature (an HMAC of the base64 policy) and answers the policy text. */
-function authenticate(values: ReadonlyMap<string, string>, target: UploadTarget): string {
-  const policyText = values.get('policy');
-  const credential = values.get('x-amz-credential');
-  const signature = values.get('x-amz-signature');
-  if (policyText === undefined) {
-    // An anonymous POST needs a public-write bucket, and this storage has none.
-    if (credential === undefined && signature === undefined) throw new S3Error(403, 'AccessDenied', 'Access Denied');
-    throw missingPostField('policy');
-  }
-  const algorithm = values.get('x-amz-algorithm');
-  if (algorithm === undefined) throw missingPostField('x-amz-algorithm');
-  if (algorithm !== 'AWS4-HMAC-SHA256') {
-    throw new S3Error(400, 'InvalidArgument', 'Only AWS4-HMAC-SHA256 POST policies are supported here.', {
-      ArgumentName: 'x-amz-algorithm',
-      ArgumentValue: algorithm,
-    });
-  }
-  if (credential === undefined) throw missingPostField('x-amz-credential');
-  if (signature === undefined) throw missingPostField('x-amz-signature');
-
-  const scope = parseCredential(credential);
-  const malformed = (reason: string) => new S3Error(400, 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; ${reason}`);
-  if (!scope) throw malformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
-  const secret = target.secretFor(scope.accessKeyId);
-  if (secret === undefined) {
-    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
-      AWSAccessKeyId: scope.accessKeyId,
-    });
-  }
-  if (scope.region !== target.region) throw malformed(`the region '${scope.region}' is wrong; expecting '${target.region}'`);
-  if (scope.service !== 's3') throw malformed(`incorrect service '${scope.service}'. This endpoint belongs to 's3'.`);
-
-  if (!signaturesMatch(sign(signingKey(secret, scope), policyText), signature)) {
-    throw new S3Error(
-      403,
-      'SignatureDoesNotMatch',
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    );
-  }
-  return policyText;
-}
-
 function storedObject(key: string, size: number, etag: string, values: ReadonlyMap<string, string>, now: Date): StoredObject {
   const headers: Record<string, string> = {};
   for (const [name, value] of values) {
-    if (STORED_HEADERS.has(name) || name.startsWith('x-amz-meta-')) headers[name] = value;
+    // A field name that is no valid header name (`x-amz-meta-a b`) could never be sent back.
+    if (STORED_HEADERS.has(name) || (name.startsWith('x-amz-meta-') && HEADER_NAME.test(name))) headers[name] = value;
   }
   // S3's type for objects stored without one.
   const contentType = values.get('content-type') || 'binary/octet-stream';

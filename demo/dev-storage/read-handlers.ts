@@ -13,10 +13,19 @@ function noSuchKey(key: string): S3Error {
   return new S3Error(404, 'NoSuchKey', 'The specified key does not exist.', { Key: key });
 }
 
+/**
+ * Form fields may hold any text, header values only visible ASCII: others go out RFC 2047
+ * encoded, as S3 sends non-ASCII metadata, rather than making Node throw on every read.
+ */
+function headerValue(value: string): string {
+  return /^[\t\x20-\x7e]*$/.test(value) ? value : `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
 function objectHeaders(object: StoredObject, contentLength: number): Record<string, string> {
+  const stored = Object.entries(object.headers).map(([name, value]) => [name, headerValue(value)]);
   return {
-    ...object.headers,
-    'Content-Type': object.contentType,
+    ...Object.fromEntries(stored),
+    'Content-Type': headerValue(object.contentType),
     'Content-Length': String(contentLength),
     ETag: `"${object.etag}"`,
     'Last-Modified': new Date(object.lastModified).toUTCString(),

@@ -1,12 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { splitRawUrl } from './request-target.js';
 import { S3Error } from './s3-error.js';
-import { canonicalRequest, parseCredential, sign, signaturesMatch, signingKey, stringToSign, type CredentialScope } from './sigv4.js';
+import { canonicalRequest, parseCredential, sign, signaturesMatch, signingKey, stringToSign, type CredentialScope, type SigningKeys } from './sigv4.js';
 
-export interface RequestVerifier {
-  /** The region signatures must be scoped to. */
-  region: string;
-  secretFor(accessKeyId: string): string | undefined;
+export interface RequestVerifier extends SigningKeys {
   now(): Date;
 }
 

@@ -9,6 +9,14 @@ export interface CredentialScope {
   service: string;
 }
 
+/** Who may sign, and for where: what a verifier checks a signature against. */
+export interface SigningKeys {
+  /** The region signatures must be scoped to. */
+  region: string;
+  /** The secret of a known access key, or undefined. */
+  secretFor(accessKeyId: string): string | undefined;
+}
+
 /** The scope named by an `X-Amz-Credential` field, or undefined when it is not one. */
 export function parseCredential(credential: string): CredentialScope | undefined {
   // The access key id is everything before the last four parts, as AWS reads it.

@@ -1,7 +1,14 @@
 // The embedded dev storage: browser POST uploads verified as S3 verifies them (policies signed by
 // the AWS SDK, and by hand where the SDK cannot make the case), objects read back through plain
 // HTTP and the AWS SDK, CORS, path safety, and uploads cut off mid-body.
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketCorsCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
@@ -40,13 +47,15 @@ function tag(xml: string, name: string): string | undefined {
 }
 
 /** What a browser sends: the fields in order, the file, then (to prove S3 ignores them) any fields after it. */
-function postForm(plan: Plan, file: FilePart, after: Fields = {}): Promise<Response> {
+function formOf(plan: Plan, file: FilePart, after: Fields = {}): FormData {
   const form = new FormData();
   for (const [name, value] of Object.entries(plan.fields)) form.append(name, value);
   form.append('file', new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
   for (const [name, value] of Object.entries(after)) form.append(name, value);
-  return fetch(plan.url, { method: 'POST', body: form });
+  return form;
 }
+
+const postForm = (plan: Plan, file: FilePart, after: Fields = {}) => fetch(plan.url, { method: 'POST', body: formOf(plan, file, after) });
 
 async function assertS3Error(response: Response, status: number, code: string, message?: string | RegExp): Promise<string> {
   const xml = await response.text();
@@ -93,7 +102,9 @@ function presignGetByHand(base: string, path: string, date: Date, expiresIn: num
   const canonical = ['GET', path, canonicalQuery, `host:${new URL(base).host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
   const signature = hmac(signingKeyByHand(credentials.secretAccessKey, amzDate.slice(0, 8)), toSign).toString('hex');
-  return `${base}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
+  // Sent in another order than signed: the server must sort, as S3 does.
+  const sent = canonicalQuery.split('&').reverse().join('&');
+  return `${base}${path}?X-Amz-Signature=${signature}&${sent}`;
 }
 
 /** Every file under a folder, as absolute paths. */
@@ -199,6 +210,16 @@ describe('dev storage', () => {
       assert.equal(sha256(new Uint8Array(await back.arrayBuffer())), sha256(bytes), 'Location names the stored object');
     });
 
+    it('redirects with 303 to success_action_redirect, adding bucket, key and ETag', async () => {
+      const bytes = text('redirected');
+      const plan = await presign({ Key: 'done/r.txt', Fields: { success_action_redirect: 'https://app.test/uploaded?from=form' } });
+      const response = await fetch(plan.url, { method: 'POST', body: formOf(plan, { bytes, name: 'r.txt' }), redirect: 'manual' });
+      assert.equal(response.status, 303, await response.text());
+      const location = new URL(response.headers.get('location')!);
+      assert.equal(location.origin + location.pathname, 'https://app.test/uploaded');
+      assert.deepEqual(Object.fromEntries(location.searchParams), { from: 'form', bucket, key: 'done/r.txt', etag: `"${md5(bytes)}"` });
+    });
+
     it("puts the file's name into a key ending in ${filename} before checking conditions", async () => {
       const plan = await presign({ Key: 'user-7/${filename}', Fields: { success_action_status: '201' } });
       const policy = JSON.parse(Buffer.from(plan.fields['Policy']!, 'base64').toString('utf8'));
@@ -243,9 +264,12 @@ describe('dev storage', () => {
           await new Promise((resolve) => setTimeout(resolve, 1));
         }
       })();
-      await assertS3Error(await postForm(plan, { bytes: randomBytes(8 * 1024 * 1024), name: 'huge.bin' }), 400, 'EntityTooLarge');
-      watcher.stop = true;
-      await watching;
+      try {
+        await assertS3Error(await postForm(plan, { bytes: randomBytes(8 * 1024 * 1024), name: 'huge.bin' }), 400, 'EntityTooLarge');
+      } finally {
+        watcher.stop = true;
+        await watching;
+      }
       assert.ok(watcher.largest <= 1024, `a temp file reached ${watcher.largest} bytes`);
       assert.deepEqual(await tempFiles(), []);
     });
@@ -360,6 +384,15 @@ describe('dev storage', () => {
       assert.deepEqual(head.Metadata, { note: 'anything' });
     });
 
+    it('serves back metadata that is not ASCII, RFC 2047 encoded', async () => {
+      const plan = await presign({ Key: 'meta-utf8.txt', Conditions: [['starts-with', '$x-amz-meta-title', '']] });
+      const response = await postForm({ ...plan, fields: { ...plan.fields, 'x-amz-meta-title': '日本 ü' } }, { bytes: text('x'), name: 'x' });
+      assert.equal(response.status, 204, await response.text());
+      const back = await fetch(`${storage.url}/${bucket}/meta-utf8.txt`);
+      assert.equal(back.status, 200);
+      assert.equal(back.headers.get('x-amz-meta-title'), `=?UTF-8?B?${Buffer.from('日本 ü').toString('base64')}?=`);
+    });
+
     it('refuses an exact condition on a field that was not sent', async () => {
       const plan = await presign({ Key: 'meta.txt', Conditions: [{ 'x-amz-meta-owner': 'alice' }] });
       await assertS3Error(
@@ -414,6 +447,20 @@ describe('dev storage', () => {
       assert.equal(tag(xml, 'BucketName'), 'no-such-bucket');
     });
 
+    it('refuses fields over 20 KB before the file, and a field sent twice', async () => {
+      const plan = await presign({ Key: 'fields.txt', Conditions: [['starts-with', '$x-amz-meta-big', '']] });
+      await assertS3Error(
+        await postForm({ ...plan, fields: { ...plan.fields, 'x-amz-meta-big': 'x'.repeat(21 * 1024) } }, { bytes: text('x'), name: 'x' }),
+        400,
+        'MaxPostPreDataLengthExceededError',
+      );
+      const twice = formOf(plan, { bytes: text('x'), name: 'x' });
+      const form = new FormData();
+      form.append('KEY', 'other.txt');
+      for (const [name, value] of twice) form.append(name, value);
+      await assertS3Error(await fetch(plan.url, { method: 'POST', body: form }), 400, 'InvalidArgument', /'key' appears more than once/);
+    });
+
     it('answers a malformed body with MalformedPOSTRequest and keeps serving', async () => {
       const response = await fetch(`${storage.url}/${bucket}`, {
         method: 'POST',
@@ -421,6 +468,15 @@ describe('dev storage', () => {
         body: '--xyz\r\nContent-Disposition: form-data; name="key"\r\n\r\nvalue\r\n--xyz\r\nbroken header line\r\n\r\n',
       });
       await assertS3Error(response, 400, 'MalformedPOSTRequest');
+      const plan0 = await presign({ Key: 'unterminated.txt' });
+      const fields = Object.entries(plan0.fields).map(([name, value]) => `--xyz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+      const unterminated = await fetch(`${storage.url}/${bucket}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+        body: `${fields.join('')}--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nno closing boundary`,
+      });
+      await assertS3Error(unterminated, 400, 'MalformedPOSTRequest');
+      await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'unterminated.txt' })), { name: 'NotFound' });
       await assertS3Error(
         await fetch(`${storage.url}/${bucket}`, { method: 'POST', body: 'key=value', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }),
         412,
@@ -561,7 +617,8 @@ describe('dev storage', () => {
       assert.equal(valid.status, 200, await valid.clone().text());
       assert.equal(await valid.text(), 'odd');
 
-      await assertS3Error(await fetch(url.replace(/X-Amz-Signature=./, (m) => (m.endsWith('0') ? `${m.slice(0, -1)}1` : `${m.slice(0, -1)}0`))), 403, 'SignatureDoesNotMatch');
+      const tampered = url.replace(/X-Amz-Signature=./, (m) => (m.endsWith('0') ? `${m.slice(0, -1)}1` : `${m.slice(0, -1)}0`));
+      await assertS3Error(await fetch(tampered), 403, 'SignatureDoesNotMatch');
       await assertS3Error(await fetch(presignGetByHand(storage.url, path, new Date(Date.now() - 120_000), 60)), 403, 'AccessDenied', 'Request has expired');
     });
   });
@@ -590,32 +647,59 @@ describe('dev storage', () => {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: '../' }));
       assert.deepEqual(listed.Contents?.map((o) => o.Key), [key]);
     });
+  });
 
-    it('stores nothing, and leaves no temp file, when the client drops the connection mid-body', async () => {
-      const plan = await presign({ Key: 'dropped.bin' });
+  describe('robustness', () => {
+    /** Sends the fields and the start of a file, then leaves the body unfinished until told to drop. */
+    function startUpload(fields: Fields, declaredLength: number) {
       const boundary = '----dev-storage-test';
-      const head = Object.entries(plan.fields)
-        .map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`)
-        .join('');
-      const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="dropped.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
+      const parts = Object.entries(fields).map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`);
+      const fileHead = `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="partial.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`;
       const { hostname, port } = new URL(storage.url);
       const req = httpRequest({
         hostname,
         port,
         path: `/${bucket}`,
         method: 'POST',
-        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(10 * 1024 * 1024) },
+        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(declaredLength) },
       });
-      req.on('error', () => {}); // the point of the test
-      req.write(head + fileHead);
-      req.write(randomBytes(256 * 1024));
-      // Only a drop after the server has started writing proves the clean-up.
-      await waitFor('the upload to reach a temp file', async () => (await tempFiles()).length > 0);
-      req.destroy();
+      req.on('error', () => {}); // dropping it is the point
+      req.write(parts.join('') + fileHead);
+      req.write(randomBytes(64 * 1024));
+      return req;
+    }
+
+    const stillServing = async () => {
+      const response = await postForm(await presign({ Key: 'still-serving.txt' }), { bytes: text('x'), name: 'x' });
+      assert.equal(response.status, 204);
+    };
+
+    it('stores nothing, and leaves no temp file, when the client drops the connection mid-body', async () => {
+      const plan = await presign({ Key: 'dropped.bin' });
+      const req = startUpload(plan.fields, 10 * 1024 * 1024);
+      try {
+        // Only a drop after the server has started writing proves the clean-up.
+        await waitFor('the upload to reach a temp file', async () => (await tempFiles()).length > 0);
+      } finally {
+        req.destroy();
+      }
 
       await waitFor('the temp file to be deleted', async () => (await tempFiles()).length === 0);
       await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dropped.bin' })), { name: 'NotFound' });
-      assert.equal((await postForm(await presign({ Key: 'after-drop.txt' }), { bytes: text('x'), name: 'x' })).status, 204, 'still serving');
+      await stillServing();
+    });
+
+    it('survives a client that drops an upload it already refused while the body was still coming', async () => {
+      const plan = await presign({ Key: 'refused.bin' });
+      const req = startUpload({ ...plan.fields, 'X-Amz-Signature': '0'.repeat(64) }, 10 * 1024 * 1024);
+      try {
+        // A full round trip on another connection: by then the server has read the refused file's start.
+        await stillServing();
+      } finally {
+        req.destroy();
+      }
+      await stillServing();
+      assert.deepEqual(await tempFiles(), []);
     });
   });
 
@@ -672,6 +756,20 @@ describe('dev storage', () => {
       const plan = await presign({ Bucket: 'second-bucket', Key: 'in-second.txt' });
       assert.equal((await postForm(plan, { bytes: text('2'), name: 'x' })).status, 204);
       await assertS3Error(await fetch(`${storage.url}/Bad_Name`, { method: 'PUT' }), 400, 'InvalidBucketName');
+    });
+
+    it('takes CreateBucket and PutBucketCors from the AWS SDK, signed', async () => {
+      await client.send(new CreateBucketCommand({ Bucket: 'sdk-bucket' }));
+      await client.send(new CreateBucketCommand({ Bucket: 'sdk-bucket' }));
+      await client.send(
+        new PutBucketCorsCommand({
+          Bucket: 'sdk-bucket',
+          CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['*'], AllowedMethods: ['POST', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'] }] },
+        }),
+      );
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: 'sdk-bucket' }));
+      assert.equal(listed.KeyCount, 0);
+      await assert.rejects(client.send(new ListObjectsV2Command({ Bucket: 'never-created' })), { name: 'NoSuchBucket' });
     });
   });
 });
