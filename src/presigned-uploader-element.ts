@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
 import type { FileRejectDetail, PresignedUploaderEventMap, UploadErrorDetail, UploadProgressDetail } from './events.js';
@@ -314,7 +315,12 @@ export class PresignedUploaderElement extends LitElement {
       </div>
       ${files.length > 0 || restored.length > 0
         ? html`<ul part="file-list" aria-label=${t.fileList}>
-            ${repeat(files, (upload) => upload.id, (upload) => this.#renderFile(upload, t))}
+            ${repeat(
+              files,
+              (upload) => upload.id,
+              // A row is rebuilt only when its file changed: with many files, most rows are idle.
+              (upload) => guard([upload.status, upload.loaded, upload.total, upload.error, t], () => this.#renderFile(upload, t)),
+            )}
             ${restored.map((value) => this.#renderRestored(value, t))}
           </ul>`
         : nothing}

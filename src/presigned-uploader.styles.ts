@@ -121,6 +121,9 @@ export const styles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_background);
+    /* With hundreds of files, rows out of view skip style and layout; auto remembers their height. */
+    content-visibility: auto;
+    contain-intrinsic-size: auto 4.5em;
   }
   .thumbnail {
     grid-row: 1 / span 2;

@@ -13,6 +13,7 @@ import { UploadQueue, type QueueConfig, type StoredFile, type UploadSnapshot, ty
 import { rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
 import { createXhrTransport, type Transport } from './engine/xhr-transport.js';
 import type { PresignedUploaderEventMap } from './events.js';
+import { afterNextFrame } from './ui/next-frame.js';
 
 type Detail<K extends keyof PresignedUploaderEventMap> = PresignedUploaderEventMap[K]['detail'];
 
@@ -36,7 +37,7 @@ const adopted = new Set<string>();
 /**
  * Connects the element to the upload engine: validates picked files, builds the engine's steps
  * from the backend layer, turns queue news into DOM events (progress at most once per animation
- * frame per file) and re-renders the host.
+ * frame per file, the last one included) and re-renders the host.
  */
 export class UploadController implements ReactiveController {
   readonly queue: UploadQueue;
@@ -47,10 +48,14 @@ export class UploadController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: UploadControllerOptions;
   readonly #pendingProgress = new Map<string, UploadSnapshot>();
+  /** Files that had a progress event in this frame: the next one waits for the next frame. */
+  readonly #sentThisFrame = new Set<string>();
+  /** Events that must follow a file's last progress while that waits for a frame, by upload id. */
+  readonly #afterLastProgress = new Map<string, Array<() => void>>();
   /** Register calls of files recovered from an earlier page, by upload id. */
   readonly #recovered = new Map<string, RegistrationRequest>();
   readonly #transport: Transport;
-  #frame = 0;
+  #cancelFrame?: () => void;
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
     this.#host = host;
@@ -65,11 +70,12 @@ export class UploadController implements ReactiveController {
         const { key, location, etag, fileId } = result;
         const detail: Detail<'upload-complete'> = { id, file, key, location, etag, fileId };
         if ('registration' in result) detail.registration = result.registration;
-        emit('upload-complete', detail);
+        this.#afterProgress(id, () => emit('upload-complete', detail));
       },
-      error: ({ id, file }, stage, error) => emit('upload-error', { id, file, stage, error }),
+      error: ({ id, file }, stage, error) => this.#afterProgress(id, () => emit('upload-error', { id, file, stage, error })),
       abort: ({ id, file }) => {
         this.#pendingProgress.delete(id);
+        this.#afterLastProgress.delete(id);
         this.#forget(id);
         emit('upload-abort', { id, file });
       },
@@ -129,8 +135,9 @@ export class UploadController implements ReactiveController {
   }
 
   hostDisconnected(): void {
-    cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
+    this.#cancelFrame?.();
+    this.#cancelFrame = undefined;
+    this.#sentThisFrame.clear();
     this.#flush();
   }
 
@@ -173,15 +180,29 @@ export class UploadController implements ReactiveController {
   }
 
   #progress(upload: UploadSnapshot, done: boolean): void {
-    if (done) {
-      // The last progress goes out at once: a hidden page may never paint another frame.
-      this.#pendingProgress.delete(upload.id);
+    const { id } = upload;
+    if (done && !this.#sentThisFrame.has(id)) {
+      // The last progress goes out at once when it can: the page waits for it.
+      this.#pendingProgress.delete(id);
       this.#emitProgress(upload);
       return;
     }
-    this.#pendingProgress.set(upload.id, upload);
-    this.#frame ||= requestAnimationFrame(() => {
-      this.#frame = 0;
+    this.#pendingProgress.set(id, upload);
+    if (done) this.#afterLastProgress.set(id, []);
+    this.#scheduleFrame();
+  }
+
+  /** Runs `emit` now, or after the file's last progress event when that still waits for a frame. */
+  #afterProgress(id: string, emit: () => void): void {
+    const waiting = this.#afterLastProgress.get(id);
+    if (waiting) waiting.push(emit);
+    else emit();
+  }
+
+  #scheduleFrame(): void {
+    this.#cancelFrame ??= afterNextFrame(() => {
+      this.#cancelFrame = undefined;
+      this.#sentThisFrame.clear();
       this.#flush();
     });
   }
@@ -189,11 +210,18 @@ export class UploadController implements ReactiveController {
   #flush(): void {
     const pending = [...this.#pendingProgress.values()];
     this.#pendingProgress.clear();
-    for (const upload of pending) this.#emitProgress(upload);
+    for (const upload of pending) {
+      this.#emitProgress(upload);
+      const waiting = this.#afterLastProgress.get(upload.id);
+      this.#afterLastProgress.delete(upload.id);
+      for (const emit of waiting ?? []) emit();
+    }
   }
 
   #emitProgress({ id, file, loaded, total }: UploadSnapshot): void {
     const percent = total > 0 ? Math.min(100, (loaded / total) * 100) : 100;
+    this.#sentThisFrame.add(id);
+    this.#scheduleFrame();
     this.#options.emit('upload-progress', { id, file, loaded, total, percent });
     this.#host.requestUpdate();
   }

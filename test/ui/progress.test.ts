@@ -3,6 +3,7 @@
 // stub of `fetch` and the bytes go to the test upload sink.
 import { expect, oneEvent } from '@open-wc/testing';
 import { makeFile } from '../helpers/files.js';
+import { countFrames } from '../helpers/frame-counter.js';
 import { requireTestEnv } from '../helpers/test-env.js';
 import { uploader } from '../helpers/uploader.js';
 
@@ -12,13 +13,18 @@ describe('<presigned-uploader> UI with real upload progress', () => {
     window.fetch = realFetch;
   });
 
-  it('shows bytes sent, speed and time left while uploading, and announces the milestones', async function () {
-    this.timeout(60_000);
+  /** Answers the sign call with the upload sink, read at `rate` bytes per second, under `prefix`. */
+  async function signToSink(prefix: string, rate: number): Promise<void> {
     const sink = await requireTestEnv('UPLOAD_SINK_URL');
     window.fetch = async (input, init) => {
-      if (String(input).endsWith('/api/sign')) return Response.json({ url: sink, fields: { key: 'ui/${filename}' } });
+      if (String(input).endsWith('/api/sign')) return Response.json({ url: `${sink}?rate=${rate}`, fields: { key: `${prefix}/\${filename}` } });
       return realFetch(input, init);
     };
+  }
+
+  it('shows bytes sent, speed and time left while uploading, and announces the milestones', async function () {
+    this.timeout(60_000);
+    await signToSink('ui', 64_000_000);
     const el = await uploader('endpoint="/api/sign"');
     const metas: string[] = [];
     const announced: string[] = [];
@@ -41,5 +47,37 @@ describe('<presigned-uploader> UI with real upload progress', () => {
     const milestones = [...new Set(announced.filter((text) => /%/.test(text)))];
     expect(milestones.length, announced.join(' | ')).to.be.greaterThan(0);
     for (const text of milestones) expect(text).to.match(/^big\.bin: (25|50|75)% uploaded\.$/);
+  });
+
+  it('sends at most one upload-progress per file per animation frame, the last one included and before upload-complete', async function () {
+    this.timeout(60_000);
+    await signToSink('frames', 12_000_000);
+    const el = await uploader('endpoint="/api/sign" concurrency="4" multiple');
+    const frames = countFrames();
+    const perFileFrame = new Map<string, number>();
+    const last = new Map<string, { loaded: number; total: number }>();
+    const completedEarly: string[] = [];
+    el.addEventListener('upload-progress', ({ detail }) => {
+      const slot = `${detail.file.name}@${frames.current}`;
+      perFileFrame.set(slot, (perFileFrame.get(slot) ?? 0) + 1);
+      last.set(detail.id, detail);
+    });
+    const files = Array.from({ length: 8 }, (_, i) => makeFile(`f${i}.bin`, 6 * 1024 * 1024, 'application/octet-stream'));
+    let completed = 0;
+    const done = new Promise<void>((resolve) =>
+      el.addEventListener('upload-complete', ({ detail }) => {
+        const progress = last.get(detail.id);
+        if (!progress || progress.loaded !== progress.total) completedEarly.push(detail.file.name);
+        if (++completed === files.length) resolve();
+      }),
+    );
+    el.addFiles(files);
+    await done;
+    frames.stop();
+
+    const crowded = [...perFileFrame].filter(([, count]) => count > 1).map(([slot, count]) => `${slot}: ${count}`);
+    expect(crowded, 'files with more than one progress event in a frame').to.deep.equal([]);
+    expect(completedEarly, 'upload-complete before the last progress event').to.deep.equal([]);
+    expect(perFileFrame.size).to.be.greaterThan(files.length);
   });
 });

@@ -1,0 +1,70 @@
+// The controller's pacing of upload-progress, driven by a hand-held transport so that the last
+// progress of a file lands in the same frame as an earlier one, which real uploads do only by chance.
+import { expect } from '@open-wc/testing';
+import type { ReactiveControllerHost } from 'lit';
+import type { Transport, TransportResponse } from '../src/engine/xhr-transport.js';
+import { UploadController } from '../src/upload-controller.js';
+import { makeFile } from './helpers/files.js';
+import { countFrames } from './helpers/frame-counter.js';
+
+const host: ReactiveControllerHost = {
+  addController() {},
+  removeController() {},
+  requestUpdate() {},
+  updateComplete: Promise.resolve(true),
+};
+
+describe('UploadController', () => {
+  const realFetch = window.fetch;
+  afterEach(() => {
+    window.fetch = realFetch;
+  });
+
+  it('holds a last progress that would be the second in a frame until the next frame, and upload-complete behind it', async () => {
+    window.fetch = async () => Response.json({ url: 'https://storage.test/', fields: { key: 'k' } });
+    let report!: (loaded: number, total: number) => void;
+    let answer!: (response: TransportResponse) => void;
+    const transport: Transport = (request) =>
+      new Promise((resolve) => {
+        report = request.onProgress;
+        answer = resolve;
+        request.onProgress(50, 100);
+      });
+    const frames = countFrames();
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      const controller = new UploadController(host, {
+        queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0 }),
+        backend: () => ({ endpoint: '/api/sign', headers: {} }),
+        transport,
+        emit: (type, detail) => {
+          if (type === 'upload-progress') {
+            const { loaded } = detail as { loaded: number };
+            seen.push(`progress ${loaded} @${frames.current}`);
+            // The bytes finish and storage answers while this frame's progress is being told.
+            if (loaded < 100) {
+              report(100, 100);
+              answer({ status: 204, body: '', header: () => null });
+            }
+          }
+          if (type === 'upload-complete') {
+            seen.push(`complete @${frames.current}`);
+            resolve();
+          }
+        },
+      });
+      controller.add([makeFile('a.bin', 100, 'application/octet-stream')], {});
+    });
+    await done;
+    frames.stop();
+
+    const [first, last, complete] = seen;
+    expect(seen).to.have.length(3);
+    expect(first).to.match(/^progress 50 @/);
+    expect(last).to.match(/^progress 100 @/);
+    expect(complete).to.match(/^complete @/);
+    const frameOf = (line: string) => Number(line.split('@')[1]);
+    expect(frameOf(last!)).to.be.greaterThan(frameOf(first!));
+    expect(frameOf(complete!)).to.equal(frameOf(last!));
+  });
+});
