@@ -14,7 +14,7 @@ export const DEV_STORAGE_DEFAULTS = {
 
 export const USAGE = `Usage: tsx demo/dev-storage/cli.ts [options]
 
-An S3 stand-in that verifies browser POST uploads like S3 and keeps objects on disk.
+An S3 stand-in that verifies browser POST, presigned PUT and multipart uploads like S3 and keeps objects on disk.
 
 Options (environment variable in brackets):
   --port <n>                 [DEV_STORAGE_PORT]               default ${DEV_STORAGE_DEFAULTS.port}; 0 picks a free port

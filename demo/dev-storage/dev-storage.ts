@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { answerPreflight, setCorsHeaders } from './cors.js';
+import { MultipartStore } from './multipart-store.js';
 import { isValidBucketName, ObjectStore } from './object-store.js';
+import { answerObjectWrite, isObjectWrite, type Answer } from './object-writes.js';
 import { ClientGone } from './post-form.js';
-import { receivePostUpload, type PostAnswer } from './post-upload.js';
+import { receivePostUpload } from './post-upload.js';
 import { verifyRequestSignature } from './request-auth.js';
 import { serveListing, serveObject } from './read-handlers.js';
 import { encodeKeyPath, parseRequestTarget } from './request-target.js';
@@ -34,8 +36,9 @@ export interface DevStorage {
   close(): Promise<void>;
 }
 
-// Query parameters that name an S3 sub-resource. Only PUT ?cors and GET ?location are answered;
-// answering the others with an object or a listing would look like success to a client.
+// Query parameters that name an S3 sub-resource. Only PUT ?cors, GET ?location and the multipart
+// calls (?uploads, ?uploadId on an object) are answered; answering the others with an object or
+// a listing would look like success to a client.
 const SUBRESOURCES = [
   'accelerate', 'acl', 'analytics', 'attributes', 'cors', 'delete', 'encryption', 'intelligent-tiering', 'inventory',
   'legal-hold', 'lifecycle', 'location', 'logging', 'metrics', 'notification', 'object-lock', 'ownershipControls',
@@ -45,8 +48,8 @@ const SUBRESOURCES = [
 
 /**
  * An S3 stand-in for development and tests: browser POST uploads verified like S3 (SigV4
- * policy, conditions, size range), objects on disk, GET/HEAD/ListObjectsV2 for the AWS SDK,
- * and an allow-all CORS rule.
+ * policy, conditions, size range), signed or presigned PutObject and multipart uploads, objects
+ * on disk, GET/HEAD/ListObjectsV2 for the AWS SDK, and an allow-all CORS rule.
  */
 export async function startDevStorage(options: DevStorageOptions): Promise<DevStorage> {
   const { port = 0, host = '127.0.0.1', dataDir, accessKeyId, secretAccessKey, region = 'us-east-1', buckets = [] } = options;
@@ -60,6 +63,7 @@ export async function startDevStorage(options: DevStorageOptions): Promise<DevSt
 
   const context: Context = {
     store,
+    uploads: await MultipartStore.open(dataDir, store),
     region,
     secretFor: (id) => (id === accessKeyId ? secretAccessKey : undefined),
     fallbackHost: '',
@@ -100,6 +104,7 @@ export async function startDevStorage(options: DevStorageOptions): Promise<DevSt
 
 interface Context {
   store: ObjectStore;
+  uploads: MultipartStore;
   region: string;
   secretFor(accessKeyId: string): string | undefined;
   /** host:port of this server, for object URLs when a request has no usable Host header. */
@@ -144,10 +149,11 @@ async function route(context: Context, request: IncomingMessage, response: Serve
   const onBucket = key === '';
   const isUpload = method === 'POST' && onBucket;
   // A browser POST is authorized by its signed policy; every other request by SigV4, when signed at all.
-  if (!isUpload) verifyRequestSignature(request, { region: context.region, secretFor: context.secretFor, now: () => new Date() });
+  const signed = isUpload ? undefined : verifyRequestSignature(request, { region: context.region, secretFor: context.secretFor, now: () => new Date() });
   if (bucket === '') throw notImplemented(`${method} /`);
   if (!isValidBucketName(bucket)) throw new S3Error(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket });
-  const subresource = SUBRESOURCES.find((name) => query.has(name));
+  const subresources = SUBRESOURCES.filter((name) => query.has(name));
+  const subresource = subresources[0];
 
   if (method === 'PUT' && onBucket && !subresource) {
     // CreateBucket; an existing bucket is fine, as in us-east-1 for its owner.
@@ -160,6 +166,19 @@ async function route(context: Context, request: IncomingMessage, response: Serve
   // PutBucketCors is accepted and ignored: CORS here is always the allow-all rule.
   if (method === 'PUT' && onBucket && subresource === 'cors') return sendEmpty(response, {});
   if (method === 'GET' && onBucket && subresource === 'location') return sendXml(response, 200, locationConstraintXml(context.region));
+  if (!onBucket && isObjectWrite(method, query, subresources)) {
+    const answer = await answerObjectWrite(request, {
+      objects: context.store,
+      uploads: context.uploads,
+      bucket,
+      key,
+      query,
+      signed,
+      objectUrl: () => objectUrl(request, context, bucket, key),
+      now: () => new Date(),
+    });
+    return sendAnswer(response, answer);
+  }
   if (subresource) throw notImplemented(`${method} ?${subresource}`);
 
   if (isUpload) {
@@ -168,7 +187,7 @@ async function route(context: Context, request: IncomingMessage, response: Serve
       bucket,
       region: context.region,
       secretFor: context.secretFor,
-      objectUrl: (objectKey) => `http://${requestHost(request, context)}/${bucket}/${encodeKeyPath(objectKey)}`,
+      objectUrl: (objectKey) => objectUrl(request, context, bucket, objectKey),
       now: () => new Date(),
     });
     return sendAnswer(response, answer);
@@ -185,8 +204,12 @@ async function route(context: Context, request: IncomingMessage, response: Serve
 
 function notImplemented(what: string): S3Error {
   return new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
-    Header: `${what} is not implemented by this dev storage: it takes browser POST uploads and serves GET, HEAD and ListObjectsV2.`,
+    Header: `${what} is not implemented by this dev storage: it takes browser POST uploads, PutObject and multipart uploads, and serves GET, HEAD and ListObjectsV2.`,
   });
+}
+
+function objectUrl(request: IncomingMessage, context: Context, bucket: string, key: string): string {
+  return `http://${requestHost(request, context)}/${bucket}/${encodeKeyPath(key)}`;
 }
 
 /** The Host the client used, so Location works from wherever it reached us; this server's own otherwise. */
@@ -213,6 +236,6 @@ function sendEmpty(response: ServerResponse, headers: Record<string, string>): v
   response.writeHead(200, { ...headers, 'Content-Length': '0' }).end();
 }
 
-function sendAnswer(response: ServerResponse, answer: PostAnswer): void {
+function sendAnswer(response: ServerResponse, answer: Answer): void {
   response.writeHead(answer.status, { ...answer.headers, 'Content-Length': String(Buffer.byteLength(answer.body)) }).end(answer.body);
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KeyedQueue } from './keyed-queue.js';
 import type { ListedObject } from './list-objects.js';
 
 /** An object's sidecar metadata: what GET, HEAD and listings answer besides the bytes. */
@@ -31,7 +32,7 @@ export class ObjectStore {
   readonly #dataDir: string;
   readonly #tempDir: string;
   /** Per-object queues: two uploads of one key must not interleave their data and metadata renames. */
-  readonly #commits = new Map<string, Promise<void>>();
+  readonly #commits = new KeyedQueue();
 
   private constructor(dataDir: string) {
     this.#dataDir = dataDir;
@@ -65,8 +66,7 @@ export class ObjectStore {
   /** Moves a fully written temp file into place as `object`, replacing any object under that key. */
   async commit(bucket: string, tempPath: string, object: StoredObject): Promise<void> {
     const base = this.#objectBase(bucket, object.key);
-    const previous = this.#commits.get(base) ?? Promise.resolve();
-    const current = previous.then(async () => {
+    return this.#commits.run(base, async () => {
       const metadataTemp = `${tempPath}.json`;
       try {
         await writeFile(metadataTemp, JSON.stringify(object, null, 2));
@@ -76,12 +76,6 @@ export class ObjectStore {
         await rm(metadataTemp, { force: true });
       }
     });
-    const settled = current.catch(() => {});
-    this.#commits.set(base, settled);
-    void settled.then(() => {
-      if (this.#commits.get(base) === settled) this.#commits.delete(base);
-    });
-    return current;
   }
 
   async discard(tempPath: string): Promise<void> {

@@ -7,6 +7,7 @@ import { missingPostField, S3Error } from './s3-error.js';
 import { postResponseXml } from './s3-xml.js';
 import type { SigningKeys } from './sigv4.js';
 import { spoolToFile, type SpooledFile } from './spool-file.js';
+import { objectAttributes } from './stored-headers.js';
 
 /** Where a POST lands and what it is checked against. */
 export interface UploadTarget extends SigningKeys {
@@ -34,9 +35,6 @@ interface AcceptedForm {
 }
 
 const MAX_KEY_BYTES = 1024;
-// Form fields S3 stores with the object and replays as response headers on GET and HEAD.
-const STORED_HEADERS = new Set(['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires']);
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
 
 /**
  * S3's browser POST (SigV4 POST policy): checks the signature and the policy, streams the file
@@ -132,14 +130,7 @@ function acceptForm(form: PostForm, target: UploadTarget): AcceptedForm {
 }
 
 function storedObject(key: string, size: number, etag: string, values: ReadonlyMap<string, string>, now: Date): StoredObject {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of values) {
-    // A field name that is no valid header name (`x-amz-meta-a b`) could never be sent back.
-    if (STORED_HEADERS.has(name) || (name.startsWith('x-amz-meta-') && HEADER_NAME.test(name))) headers[name] = value;
-  }
-  // S3's type for objects stored without one.
-  const contentType = values.get('content-type') || 'binary/octet-stream';
-  return { key, size, etag, lastModified: now.toISOString(), contentType, headers };
+  return { key, size, etag, lastModified: now.toISOString(), ...objectAttributes(values) };
 }
 
 /** success_action_redirect, else success_action_status: 201 with S3's XML, 200 or (default) 204 empty. */

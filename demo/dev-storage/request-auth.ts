@@ -7,6 +7,13 @@ export interface RequestVerifier extends SigningKeys {
   now(): Date;
 }
 
+/** A request whose signature checked out: what its body must still be checked against. */
+export interface SignedRequest {
+  /** A hex SHA-256 of the body, `UNSIGNED-PAYLOAD`, or a `STREAMING-...` framing. */
+  payloadHash: string;
+  presigned: boolean;
+}
+
 /** What a SigV4 header or presigned query carries, before it is checked. */
 interface Presented {
   scope: CredentialScope;
@@ -23,15 +30,15 @@ const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
 
 /**
  * Checks a SigV4 signature when a request carries one, in its Authorization header or as a
- * presigned URL, and throws S3's error for a wrong one. A request without one passes: reads
- * are open on this dev server (its objects are test uploads), yet a client with the wrong
- * secret still learns it, as it would from S3.
+ * presigned URL, and throws S3's error for a wrong one. A request without one passes
+ * (undefined): reads are open on this dev server (its objects are test uploads), yet a client
+ * with the wrong secret still learns it, as it would from S3. Writes require a signature.
  */
-export function verifyRequestSignature(request: IncomingMessage, verifier: RequestVerifier): void {
+export function verifyRequestSignature(request: IncomingMessage, verifier: RequestVerifier): SignedRequest | undefined {
   const { rawPath, rawQuery } = splitRawUrl(request.url ?? '/');
   const query = new URLSearchParams(rawQuery);
   const presented = request.headers.authorization !== undefined ? fromHeader(request) : query.has('X-Amz-Signature') ? fromQuery(query) : undefined;
-  if (!presented) return;
+  if (!presented) return undefined;
   const { scope, amzDate, malformed } = presented;
 
   const secret = verifier.secretFor(scope.accessKeyId);
@@ -47,11 +54,28 @@ export function verifyRequestSignature(request: IncomingMessage, verifier: Reque
   if (signedAt === undefined || !amzDate.startsWith(scope.date)) throw malformed('X-Amz-Date must match the credential date.');
   const now = verifier.now().getTime();
   if (presented.expires !== undefined) {
-    if (now > signedAt + presented.expires * 1000) throw new S3Error(403, 'AccessDenied', 'Request has expired', { 'X-Amz-Expires': presented.expires });
+    const expiresAt = signedAt + presented.expires * 1000;
+    if (now > expiresAt) {
+      throw new S3Error(403, 'AccessDenied', 'Request has expired', {
+        'X-Amz-Expires': presented.expires,
+        Expires: isoSeconds(expiresAt),
+        ServerTime: isoSeconds(now),
+      });
+    }
   } else if (Math.abs(now - signedAt) > MAX_CLOCK_SKEW_MS) {
     throw new S3Error(403, 'RequestTimeTooSkewed', 'The difference between the request time and the current time is too large.');
   }
 
+  if (presented.expires !== undefined) {
+    // A browser that adds an x-amz-* header the URL did not sign (x-amz-meta-*, a checksum)
+    // would change what is stored without the signer's consent: S3 refuses it.
+    const unsigned = Object.keys(request.headers).filter((name) => name.startsWith('x-amz-') && !presented.signedHeaders.includes(name));
+    if (unsigned.length > 0) {
+      throw new S3Error(403, 'AccessDenied', 'There were headers present in the request which were not signed', {
+        HeadersNotSigned: unsigned.join(', '),
+      });
+    }
+  }
   const headers = presented.signedHeaders.map((name) => [name, (request.headersDistinct[name] ?? []).join(',')] as const);
   const canonical = canonicalRequest({ method: request.method ?? 'GET', rawPath, rawQuery, headers, payloadHash: presented.payloadHash });
   const expected = sign(signingKey(secret, scope), stringToSign(amzDate, scope, canonical));
@@ -63,6 +87,12 @@ export function verifyRequestSignature(request: IncomingMessage, verifier: Reque
       { AWSAccessKeyId: scope.accessKeyId },
     );
   }
+  return { payloadHash: presented.payloadHash, presigned: presented.expires !== undefined };
+}
+
+/** `2024-01-31T23:59:59Z`, as S3 writes times in errors. */
+function isoSeconds(epochMs: number): string {
+  return new Date(epochMs).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** `Authorization: AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/s3/aws4_request, SignedHeaders=a;b, Signature=hex` */

@@ -70,3 +70,57 @@ export function locationConstraintXml(region: string): string {
   const value = region === 'us-east-1' ? '' : escapeXml(region);
   return `${XML_DECLARATION}<LocationConstraint xmlns="${S3_NAMESPACE}">${value}</LocationConstraint>`;
 }
+
+/** CreateMultipartUpload's answer. */
+export function initiateMultipartUploadXml(upload: { bucket: string; key: string; uploadId: string }): string {
+  return (
+    `${XML_DECLARATION}<InitiateMultipartUploadResult xmlns="${S3_NAMESPACE}">` +
+    `${element('Bucket', upload.bucket)}${element('Key', upload.key)}${element('UploadId', upload.uploadId)}</InitiateMultipartUploadResult>`
+  );
+}
+
+export interface PartListing {
+  bucket: string;
+  key: string;
+  uploadId: string;
+  partNumberMarker: number;
+  /** The last part number of this page; 0 when the page is empty. */
+  nextPartNumberMarker: number;
+  maxParts: number;
+  isTruncated: boolean;
+  parts: ReadonlyArray<{ partNumber: number; lastModified: string; etag: string; size: number }>;
+}
+
+// Single-user server: one fixed owner for everything it stores.
+const OWNER = `${element('ID', 'dev-storage')}${element('DisplayName', 'dev-storage')}`;
+
+/** ListParts' `<ListPartsResult>`, in the element order of S3's documented example. */
+export function listPartsXml(listing: PartListing): string {
+  const parts = listing.parts.map(
+    (part) =>
+      `<Part>${element('PartNumber', part.partNumber)}${element('LastModified', part.lastModified)}` +
+      `${element('ETag', `"${part.etag}"`)}${element('Size', part.size)}</Part>`,
+  );
+  return (
+    `${XML_DECLARATION}<ListPartsResult xmlns="${S3_NAMESPACE}">` +
+    element('Bucket', listing.bucket) +
+    element('Key', listing.key) +
+    element('UploadId', listing.uploadId) +
+    `<Initiator>${OWNER}</Initiator><Owner>${OWNER}</Owner><StorageClass>STANDARD</StorageClass>` +
+    element('PartNumberMarker', listing.partNumberMarker) +
+    element('NextPartNumberMarker', listing.nextPartNumberMarker) +
+    element('MaxParts', listing.maxParts) +
+    element('IsTruncated', String(listing.isTruncated)) +
+    parts.join('') +
+    '</ListPartsResult>'
+  );
+}
+
+/** CompleteMultipartUpload's answer; `etag` without quotes. */
+export function completeMultipartUploadXml(result: { location: string; bucket: string; key: string; etag: string }): string {
+  return (
+    `${XML_DECLARATION}<CompleteMultipartUploadResult xmlns="${S3_NAMESPACE}">` +
+    `${element('Location', result.location)}${element('Bucket', result.bucket)}${element('Key', result.key)}` +
+    `${element('ETag', `"${result.etag}"`)}</CompleteMultipartUploadResult>`
+  );
+}

@@ -46,14 +46,15 @@ class SizeGuard extends Transform {
 }
 
 /**
- * Writes a stream to a new file at `path`, never holding more than a chunk in memory.
+ * Writes a stream to a new file at `path`, never holding more than a chunk in memory; `through`
+ * (decoders, hashes) sees the bytes first, and the limit applies to what comes out of it.
  * The file is deleted when the limit is passed or anything fails (client gone, disk full).
  */
-export async function spoolToFile(source: Readable, path: string, maxBytes: number): Promise<SpooledFile> {
+export async function spoolToFile(source: Readable, path: string, maxBytes: number, through: Transform[] = []): Promise<SpooledFile> {
   const guard = new SizeGuard(maxBytes);
   try {
     // 'wx': a temp path is never reused, so an existing file means something is wrong.
-    await pipeline(source, guard, createWriteStream(path, { flags: 'wx' }));
+    await pipeline([source, ...through, guard, createWriteStream(path, { flags: 'wx' })]);
   } catch (error) {
     await rm(path, { force: true });
     throw error;
