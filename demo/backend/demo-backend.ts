@@ -2,7 +2,7 @@
 // and the one browser end-to-end tests start on a random port and call cross-origin.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRegisterHandler, createSignHandler, toNodeListener } from '../../src/server/index.js';
+import { createMultipartHandler, createRegisterHandler, createSignHandler, toNodeListener } from '../../src/server/index.js';
 import { openDemoStorage, type DemoStorage, type OpenStorageOptions } from './demo-storage.js';
 import { listObjectsHandler, objectContentHandler, objectLinker } from './object-routes.js';
 import { createRouter } from './router.js';
@@ -32,8 +32,12 @@ export interface DemoBackend {
   close(): Promise<void>;
 }
 
-/** Keys of the plain set-up: the sign handler writes them, the register handler accepts no others. */
+/** Keys of the plain set-up: the sign handlers write them, the register and multipart handlers accept no others. */
 const PLAIN_PREFIX = 'uploads/plain/';
+/** One POST or PUT; S3 takes at most 5 GiB in a single request. */
+const MAX_SIZE = 2 * 1024 ** 3;
+/** Multipart lifts the single-request limit: part count, not this, is what bounds a browser upload. */
+const MAX_MULTIPART_SIZE = 50 * 1024 ** 3;
 
 /** Starts the storage (unless `s3` names one) and the backend with every demo route. */
 export async function startDemoBackend(options: DemoBackendOptions = {}): Promise<DemoBackend> {
@@ -43,8 +47,12 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   const where = { bucket: storage.bucket, client: storage.client };
   const seed003 = createSeed003Handlers(storage);
 
+  // The plain set-up POSTs through /api/sign; the R2-like one (storage without POST policies) only
+  // PUTs: /api/sign-put for one request, /api/multipart for parts. Both register through /api/register.
   const router = createRouter({
-    'POST /api/sign': createSignHandler({ ...where, maxSize: 2 * 1024 ** 3, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/sign': createSignHandler({ ...where, maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/sign-put': createSignHandler({ ...where, method: 'PUT', maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/multipart': createMultipartHandler({ ...where, maxSize: MAX_MULTIPART_SIZE, keyPrefix: PLAIN_PREFIX }),
     'POST /api/register': createRegisterHandler({
       ...where,
       keyPrefix: PLAIN_PREFIX,

@@ -9,10 +9,10 @@ import {
 import { startDevStorage } from '../dev-storage/dev-storage.js';
 import { DEV_STORAGE, type S3Config } from './storage-config.js';
 
-/** What browser uploads need from a bucket: POST from the page, GET for the links, ETag and Location readable. */
+/** What browser uploads need from a bucket: POST and PUT (whole files, parts) from the page, GET for the links, ETag and Location readable. */
 const CORS_RULE: CORSRule = {
   AllowedOrigins: ['*'],
-  AllowedMethods: ['POST', 'GET', 'HEAD'],
+  AllowedMethods: ['POST', 'PUT', 'GET', 'HEAD'],
   AllowedHeaders: ['*'],
   ExposeHeaders: ['ETag', 'Location'],
   MaxAgeSeconds: 3000,

@@ -3,7 +3,7 @@ import { mimeEssence, normalizeContentType } from './content-type.js';
 import { readJsonBody } from './json-body.js';
 import { errorResponse, internalError, jsonResponse, methodNotAllowed } from './json-response.js';
 import { isKeyUnder } from './object-key.js';
-import { DEFAULT_KEY_PREFIX } from './presign-upload.js';
+import { DEFAULT_KEY_PREFIX } from './sign-options.js';
 import { parseRegisterRequest } from './register-request.js';
 import { createS3Client, objectUrl, type StorageOptions } from './s3-client.js';
 import { SignRefusal } from './sign-refusal.js';

@@ -20,6 +20,7 @@ import {
   type StorageOptions,
   type StoredObject,
 } from '../../src/server/index.js';
+import { withLoggedErrors } from '../helpers/node/logged-errors.js';
 
 const credentials = { accessKeyId: 'test-access', secretAccessKey: 'test-secret-0123456789' };
 const bucket = 'register-test';
@@ -35,19 +36,6 @@ function registerRequest(body: unknown): Request {
 async function register(options: RegisterOptions, body: unknown): Promise<{ status: number; data: any; response: Response }> {
   const response = await createRegisterHandler(options)(registerRequest(body));
   return { status: response.status, data: await response.json(), response };
-}
-
-/** Silences console.error for a test that provokes a logged failure; collects this package's lines. */
-async function withLoggedErrors<T>(run: () => Promise<T>): Promise<{ result: T; logged: unknown[][] }> {
-  const logged: unknown[][] = [];
-  const original = console.error;
-  // Node's own warnings (the AWS SDK's Node 20 notice) also come through here: keep only ours.
-  console.error = (...args: unknown[]) => void (String(args[0]).startsWith('presigned-uploader/server') && logged.push(args));
-  try {
-    return { result: await run(), logged };
-  } finally {
-    console.error = original;
-  }
 }
 
 describe('createRegisterHandler: requests refused before asking storage', () => {

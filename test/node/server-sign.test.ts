@@ -1,13 +1,23 @@
 // The sign half of presigned-uploader/server: body validation, refusals, the signed policy,
-// and real POSTs of the answered fields to the dev storage, which verifies the policy as S3 does.
-import { S3Client } from '@aws-sdk/client-s3';
+// and real POSTs of the answered fields to the dev storage, which verifies the policy as S3 does;
+// presigned PUTs the same way, against the S3 at S3_ENDPOINT when set (radosgw), else the dev storage.
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startDevStorage } from '../../demo/dev-storage/dev-storage.js';
-import { createSignHandler, presignUpload, SignRefusal, type PresignedUpload, type SignOptions } from '../../src/server/index.js';
+import {
+  createSignHandler,
+  presignUpload,
+  SignRefusal,
+  type PresignedPut,
+  type PresignedUpload,
+  type PutSignOptions,
+  type SignOptions,
+} from '../../src/server/index.js';
+import { openStorage, prepareBucket } from '../helpers/node/e2e-backend.js';
 
 const credentials = { accessKeyId: 'test-access', secretAccessKey: 'test-secret-0123456789' };
 const bucket = 'sign-test';
@@ -15,6 +25,12 @@ const bucket = 'sign-test';
 const offline: SignOptions = { bucket, endpoint: 'http://127.0.0.1:9', credentials, maxSize: 1000 };
 type ErrorBody = { error: { code: string; message: string } };
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+/** X-Amz-Date plus X-Amz-Expires: when S3 stops taking the URL. */
+function signedExpiry(url: URL): number {
+  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(url.searchParams.get('X-Amz-Date')!)!.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) + Number(url.searchParams.get('X-Amz-Expires')) * 1000;
+}
 
 function signRequest(body: unknown, init: RequestInit = {}): Request {
   return new Request('http://app.test/api/sign', {
@@ -25,7 +41,7 @@ function signRequest(body: unknown, init: RequestInit = {}): Request {
   });
 }
 
-async function sign(options: SignOptions, body: unknown): Promise<{ status: number; data: any; response: Response }> {
+async function sign(options: SignOptions | PutSignOptions, body: unknown): Promise<{ status: number; data: any; response: Response }> {
   const response = await createSignHandler(options)(signRequest(body));
   return { status: response.status, data: await response.json(), response };
 }
@@ -305,5 +321,103 @@ describe('signed uploads against the dev storage', () => {
     assert.equal(response.status, 201, xml);
     const folder = data.key.slice(0, -'${filename}'.length);
     assert.ok(xml.includes(`<Key>${folder}real name.pdf</Key>`), xml);
+  });
+});
+
+describe('createSignHandler with method PUT: the answer', () => {
+  const put: PutSignOptions = { bucket, endpoint: 'http://127.0.0.1:9', credentials, maxSize: 1000, method: 'PUT' };
+
+  it('answers url, method, headers, key and expires, the URL signing type and length and no checksum', async () => {
+    const before = Date.now();
+    const { status, data, response } = await sign({ ...put, expiresIn: 120 }, pdf);
+    assert.equal(status, 200);
+    assert.equal(response.headers.get('cache-control'), 'no-store');
+    assert.deepEqual(Object.keys(data).sort(), ['expires', 'headers', 'key', 'method', 'url']);
+    assert.equal(data.method, 'PUT');
+    assert.deepEqual(data.headers, { 'Content-Type': 'application/pdf' });
+    assert.match(data.key, new RegExp(`^uploads/${UUID}/report\\.pdf$`));
+    const url = new URL(data.url);
+    assert.equal(url.origin + url.pathname, `http://127.0.0.1:9/${bucket}/${data.key}`);
+    // A PUT has no content-length-range: the signed length and type are the only checks S3 makes.
+    assert.equal(url.searchParams.get('X-Amz-SignedHeaders'), 'content-length;content-type;host');
+    assert.equal(url.searchParams.get('X-Amz-Expires'), '120');
+    // A CRC32 of zero bytes signed into the URL makes S3 and R2 refuse every real body.
+    assert.ok(![...url.searchParams.keys()].some((name) => /checksum/i.test(name)), data.url);
+    const expiry = Date.parse(data.expires);
+    assert.equal(new Date(expiry).toISOString(), data.expires);
+    assert.ok(expiry >= Math.floor(before / 1000) * 1000 + 120_000 && expiry <= Date.now() + 121_000);
+    assert.equal(expiry, signedExpiry(url), 'expires is the URL\'s own expiry');
+  });
+
+  it('refuses as the POST sign does: 400 bad body, 413 too large, 415 type', async () => {
+    assert.equal((await sign(put, { ...pdf, size: 'big' })).status, 400);
+    assert.equal((await sign(put, { ...pdf, size: 1001 })).data.error.code, 'EntityTooLarge');
+    assert.equal((await sign({ ...put, accept: 'image/*' }, pdf)).status, 415);
+  });
+
+  it('maps an unknown browser type to application/octet-stream, in the header it signs', async () => {
+    const { data } = await sign(put, { filename: 'a.xyz', contentType: '', size: 1 });
+    assert.deepEqual(data.headers, { 'Content-Type': 'application/octet-stream' });
+  });
+
+  it('presignUpload answers a PresignedPut; POST-only options are refused at creation', async () => {
+    const plan: PresignedPut = await presignUpload(put, pdf);
+    assert.equal(plan.method, 'PUT');
+    assert.ok(plan.url.includes(encodeURI(plan.key)));
+    // Untyped code can pass them: a PUT would store the literal ${filename}.
+    assert.throws(() => createSignHandler({ ...put, key: 'filename-variable' } as PutSignOptions), /filename-variable/);
+    assert.throws(() => createSignHandler({ ...put, method: 'PATCH' } as unknown as PutSignOptions), TypeError);
+  });
+});
+
+// Bucket of its own: the S3 at S3_ENDPOINT is shared with other runs.
+const putBucket = 'pu-server-sign-put';
+const putStorage = await openStorage(putBucket);
+const putClient = new S3Client({ endpoint: putStorage.endpoint, region: putStorage.region, credentials: putStorage.credentials, forcePathStyle: true });
+await prepareBucket(putClient, putBucket);
+const skipPut = (await speaksPut(putClient)) ? false : `${putStorage.kind} at ${putStorage.endpoint} takes no PUT uploads yet`;
+after(async () => {
+  putClient.destroy();
+  await putStorage.close();
+});
+
+async function speaksPut(client: S3Client): Promise<boolean> {
+  try {
+    await client.send(new PutObjectCommand({ Bucket: putBucket, Key: 'probe/put', Body: 'probe' }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'NotImplemented') return false;
+    throw error;
+  }
+}
+
+describe('signed PUTs against real storage', { skip: skipPut }, () => {
+  const options: PutSignOptions = { bucket: putBucket, client: putClient, maxSize: 1000, method: 'PUT' };
+  const bytes = (size: number) => new Uint8Array(size).map((_, i) => (i * 7) % 251);
+
+  it('stores the bytes PUT with exactly the answered headers, with the signed type', async () => {
+    const { data } = await sign(options, { filename: 'photo.png', contentType: 'image/png', size: 321 });
+    const response = await fetch(data.url, { method: 'PUT', headers: data.headers, body: bytes(321) });
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.match(response.headers.get('etag') ?? '', /^"?[0-9a-f]{32}"?$/);
+    const object = await putClient.send(new GetObjectCommand({ Bucket: putBucket, Key: data.key }));
+    assert.equal(object.ContentType, 'image/png');
+    assert.deepEqual(await object.Body!.transformToByteArray(), bytes(321));
+  });
+
+  it('refuses another Content-Type, and a body of another size than announced (403)', async () => {
+    const { data } = await sign(options, { filename: 'photo.png', contentType: 'image/png', size: 100 });
+    const cases: Array<[string, Record<string, string>, Uint8Array]> = [
+      ['text/html', { 'Content-Type': 'text/html' }, bytes(100)],
+      ['no type', {}, bytes(100)],
+      ['larger', data.headers, bytes(101)],
+      ['smaller', data.headers, bytes(99)],
+    ];
+    for (const [name, headers, body] of cases) {
+      const response = await fetch(data.url, { method: 'PUT', headers, body });
+      assert.equal(response.status, 403, `${name}: ${await response.text()}`);
+    }
+    const stored = await putClient.send(new GetObjectCommand({ Bucket: putBucket, Key: data.key })).catch((error: Error) => error);
+    assert.ok(stored instanceof Error && stored.name === 'NoSuchKey', 'nothing was stored');
   });
 });
