@@ -12,7 +12,7 @@
 #   CEPH_DIR               work folder              (default /tmp/pu-ceph)
 #   RGW_PORT               S3 port on 127.0.0.1      (default 7480)
 #   CEPH_MON_PORT          monitor port (msgr2)      (default 3300)
-#   CEPH_MEMSTORE_BYTES    OSD size, held in RAM     (default 3 GiB)
+#   CEPH_MEMSTORE_BYTES    OSD size, held in RAM     (default 6 GiB: the 1.5 GiB multipart case)
 #   AWS_ACCESS_KEY_ID      S3 user's access key      (default pu-test-access)
 #   AWS_SECRET_ACCESS_KEY  S3 user's secret key      (default pu-test-secret-0123456789)
 #   CEPH_START_TIMEOUT     seconds per wait          (default 60)
@@ -27,7 +27,7 @@ exec 3>&1 1>&2
 CEPH_DIR=${CEPH_DIR:-/tmp/pu-ceph}
 RGW_PORT=${RGW_PORT:-7480}
 CEPH_MON_PORT=${CEPH_MON_PORT:-3300}
-CEPH_MEMSTORE_BYTES=${CEPH_MEMSTORE_BYTES:-$((3 * 1024 * 1024 * 1024))}
+CEPH_MEMSTORE_BYTES=${CEPH_MEMSTORE_BYTES:-$((6 * 1024 * 1024 * 1024))}
 AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-pu-test-access}
 AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-pu-test-secret-0123456789}
 CEPH_START_TIMEOUT=${CEPH_START_TIMEOUT:-60}

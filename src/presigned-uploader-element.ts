@@ -9,6 +9,7 @@ import { styles } from './presigned-uploader.styles.js';
 import { Announcer } from './ui/announcer.js';
 import { closestLang, intlLocale } from './ui/closest-lang.js';
 import { formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
+import { afterNextFrame } from './ui/next-frame.js';
 import { SpeedMeter } from './ui/speed-meter.js';
 import { Thumbnails } from './ui/thumbnails.js';
 import { UploadController } from './upload-controller.js';
@@ -19,6 +20,8 @@ type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDe
 
 /** Restored form values have no upload id of their own; this prefix keeps their row ids apart. */
 const RESTORED = 'restored:';
+const DEFAULT_MULTIPART_THRESHOLD = 100 * 1024 * 1024;
+const ROW_BATCH = 200;
 
 /** The badge of a file without a preview: its extension, or a dot. */
 function extension(name: string): string {
@@ -32,7 +35,7 @@ function finite(value: number | undefined): number | undefined {
 }
 
 /**
- * @summary Uploads files from the browser straight to S3-compatible storage with a presigned POST.
+ * @summary Uploads files from the browser straight to S3-compatible storage: presigned POST or PUT, multipart for big files.
  *
  * @fires file-reject - Client validation refused a file. detail: `{ id, file, reason }`.
  * @fires upload-start - The sign request is about to go out. detail: `{ id, file }`.
@@ -88,6 +91,10 @@ export class PresignedUploaderElement extends LitElement {
   @property() endpoint = '';
   /** URL of the register endpoint; absent: no register step. */
   @property({ attribute: 'register-endpoint' }) registerEndpoint?: string;
+  /** URL of the multipart endpoint: files above `multipart-threshold` go up in parts through it. */
+  @property({ attribute: 'multipart-endpoint' }) multipartEndpoint?: string;
+  /** Bytes above which a file goes up in parts, when `multipart-endpoint` is set (default 100 MiB). */
+  @property({ attribute: 'multipart-threshold', type: Number }) multipartThreshold = DEFAULT_MULTIPART_THRESHOLD;
   /** JSON template of the sign request body. */
   @property({ attribute: 'sign-body' }) signBody?: string;
   /** JSON template of the register request body. */
@@ -129,6 +136,9 @@ export class PresignedUploaderElement extends LitElement {
   readonly #announcer = new Announcer();
   readonly #meter = new SpeedMeter();
   readonly #thumbnails = new Thumbnails();
+  /** Rows rendered so far; grows by a batch per frame (see #growRows). */
+  #rowLimit = ROW_BATCH;
+  #growing = false;
   #formDisabled = false;
   #syncedRevision = -1;
   /** Form values the browser restored (back/forward, session restore): files this page never saw. */
@@ -147,10 +157,12 @@ export class PresignedUploaderElement extends LitElement {
       baseDelay: Math.max(0, finite(this.retryDelay) ?? 1000),
       manual: this.manual,
       stallTimeout: Math.max(0, finite(this.stallTimeout) ?? 30_000),
+      multipartThreshold: Math.max(0, finite(this.multipartThreshold) ?? DEFAULT_MULTIPART_THRESHOLD),
     }),
     backend: () => ({
       endpoint: this.endpoint,
       registerEndpoint: this.registerEndpoint || undefined,
+      multipartEndpoint: this.multipartEndpoint || undefined,
       signBody: this.signBody ?? undefined,
       registerBody: this.registerBody ?? undefined,
       headers: this.headers ?? {},
@@ -264,11 +276,26 @@ export class PresignedUploaderElement extends LitElement {
     super.updated(changed);
     if (changed.has('concurrency')) this.#uploads.queue.pump();
     this.#thumbnails.keep(this.headless ? [] : this.files.map((upload) => upload.id));
+    this.#growRows();
     // Progress re-renders every frame; the form value and states only change with a status.
     if (this.#uploads.revision !== this.#syncedRevision || changed.has('name') || changed.has('required') || changed.has('strings')) {
       this.#syncedRevision = this.#uploads.revision;
       this.#syncForm();
     }
+  }
+
+  /**
+   * A thousand files added at once would be a thousand rows built in one task (about 200 ms):
+   * rows are added a batch per frame instead, so the page stays responsive.
+   */
+  #growRows(): void {
+    if (this.#rowLimit >= this.files.length || this.#growing) return;
+    this.#growing = true;
+    afterNextFrame(() => {
+      this.#growing = false;
+      this.#rowLimit += ROW_BATCH;
+      this.requestUpdate();
+    });
   }
 
   protected override render() {
@@ -316,7 +343,7 @@ export class PresignedUploaderElement extends LitElement {
       ${files.length > 0 || restored.length > 0
         ? html`<ul part="file-list" aria-label=${t.fileList}>
             ${repeat(
-              files,
+              files.length > this.#rowLimit ? files.slice(0, this.#rowLimit) : files,
               (upload) => upload.id,
               // A row is rebuilt only when its file changed: with many files, most rows are idle.
               (upload) => guard([upload.status, upload.loaded, upload.total, upload.error, t], () => this.#renderFile(upload, t)),

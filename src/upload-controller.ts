@@ -7,6 +7,7 @@ import {
   type BackendConfig,
   type RegistrationRequest,
 } from './backend/backend-steps.js';
+import { multipartSteps } from './backend/multipart-steps.js';
 import { RegistrationJournal } from './backend/registration-journal.js';
 import { browserNetwork } from './engine/browser-network.js';
 import { UploadQueue, type QueueConfig, type StoredFile, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
@@ -144,7 +145,7 @@ export class UploadController implements ReactiveController {
   /** The engine's I/O, built from the configuration as it is when a step starts. */
   #steps(): UploadSteps {
     const backend = this.#options.backend();
-    const { registerEndpoint } = backend;
+    const { registerEndpoint, multipartEndpoint } = backend;
     return {
       check: () => checkConfig(backend),
       sign: (file, signal) => signUpload(backend, file, signal),
@@ -153,6 +154,7 @@ export class UploadController implements ReactiveController {
         ? (upload, stored, signal) => this.#register({ ...backend, registerEndpoint }, upload, stored, signal)
         : undefined,
       network: browserNetwork,
+      multipart: multipartEndpoint ? multipartSteps({ ...backend, multipartEndpoint }) : undefined,
     };
   }
 

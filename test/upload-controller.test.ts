@@ -34,7 +34,7 @@ describe('UploadController', () => {
     const seen: string[] = [];
     const done = new Promise<void>((resolve) => {
       const controller = new UploadController(host, {
-        queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0 }),
+        queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0, multipartThreshold: Infinity }),
         backend: () => ({ endpoint: '/api/sign', headers: {} }),
         transport,
         emit: (type, detail) => {

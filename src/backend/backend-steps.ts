@@ -9,6 +9,8 @@ import { toUploadPlan } from './sign-response.js';
 export interface BackendConfig {
   endpoint: string;
   registerEndpoint?: string;
+  /** Where big files start, sign parts of, list, complete and abort multipart uploads. */
+  multipartEndpoint?: string;
   signBody?: string;
   registerBody?: string;
   headers: Readonly<Record<string, string>>;
@@ -16,10 +18,13 @@ export interface BackendConfig {
 
 /** Asks the sign endpoint for permission to upload one file and validates the answer. */
 export async function signUpload(config: BackendConfig, file: File, signal: AbortSignal): Promise<UploadPlan> {
-  const template = parseBodyTemplate(config.signBody ?? DEFAULT_SIGN_BODY, 'sign');
-  const body = fillTemplate(template, fileValues(file));
-  const answer = await postJson({ stage: 'sign', url: config.endpoint, body, headers: config.headers, signal });
+  const answer = await postJson({ stage: 'sign', url: config.endpoint, body: signRequestBody(config, file), headers: config.headers, signal });
   return toUploadPlan(answer);
+}
+
+/** The `sign-body` template filled for one file: what the sign endpoint, or a multipart create, is told. */
+export function signRequestBody(config: BackendConfig, file: File): unknown {
+  return fillTemplate(parseBodyTemplate(config.signBody ?? DEFAULT_SIGN_BODY, 'sign'), fileValues(file));
 }
 
 /** The register call for a stored file, ready to send now or, after a reload, later. */
@@ -64,6 +69,7 @@ export function checkConfig(config: BackendConfig): void {
   if (!config.endpoint) throw new UploadError('sign', 'MissingEndpoint', 'The endpoint attribute is not set.');
   httpUrl(config.endpoint, 'sign', 'The endpoint attribute');
   if (config.registerEndpoint) httpUrl(config.registerEndpoint, 'register', 'The register-endpoint attribute');
+  if (config.multipartEndpoint) httpUrl(config.multipartEndpoint, 'sign', 'The multipart-endpoint attribute');
   if (config.signBody !== undefined) parseBodyTemplate(config.signBody, 'sign');
   if (config.registerEndpoint && config.registerBody !== undefined) parseBodyTemplate(config.registerBody, 'register');
 }

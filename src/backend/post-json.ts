@@ -1,8 +1,8 @@
-import { isRetryableStatus } from '../engine/post-to-storage.js';
-import { httpUrl, UploadError } from '../engine/upload-error.js';
+import { isRetryableStatus } from '../engine/send-to-storage.js';
+import { httpUrl, UploadError, type UploadStage } from '../engine/upload-error.js';
 
 export interface JsonRequest {
-  stage: 'sign' | 'register';
+  stage: UploadStage;
   url: string;
   body: unknown;
   /** The `headers` property: only ever sent to the site's own backend. */

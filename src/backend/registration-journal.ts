@@ -1,5 +1,6 @@
 import type { StoredFile } from '../engine/upload-queue.js';
 import type { RegistrationRequest } from './backend-steps.js';
+import { endpointKey, StoredList } from './stored-list.js';
 
 /** A register call still owed for bytes that storage already holds. */
 export interface PendingRegistration {
@@ -20,56 +21,28 @@ const MAX_AGE = 7 * 24 * 3600 * 1000;
  * for the same endpoint finishes the job. Headers are never kept: they may hold credentials.
  */
 export class RegistrationJournal {
-  readonly #key: string;
-  readonly #storage: Storage | undefined;
+  readonly #list: StoredList<PendingRegistration>;
 
-  constructor(registerEndpoint: string, storage: Storage | undefined = safeLocalStorage()) {
-    this.#key = PREFIX + new URL(registerEndpoint, globalThis.document?.baseURI).href;
-    this.#storage = storage;
+  constructor(registerEndpoint: string, storage?: Storage) {
+    this.#list = new StoredList(endpointKey(PREFIX, registerEndpoint), isPending, storage);
   }
 
   save(pending: PendingRegistration): void {
-    this.#write([...this.#read().filter((entry) => entry.id !== pending.id), pending]);
+    this.#list.write([...this.#list.read().filter((entry) => entry.id !== pending.id), pending]);
   }
 
   remove(id: string): void {
-    const entries = this.#read();
+    const entries = this.#list.read();
     const kept = entries.filter((entry) => entry.id !== id);
-    if (kept.length !== entries.length) this.#write(kept);
+    if (kept.length !== entries.length) this.#list.write(kept);
   }
 
   /** The registrations still owed, newest last; stale ones are dropped. */
   pending(now = Date.now()): PendingRegistration[] {
-    const entries = this.#read();
+    const entries = this.#list.read();
     const fresh = entries.filter((entry) => now - entry.savedAt < MAX_AGE);
-    if (fresh.length !== entries.length) this.#write(fresh);
+    if (fresh.length !== entries.length) this.#list.write(fresh);
     return fresh;
-  }
-
-  #read(): PendingRegistration[] {
-    try {
-      const parsed: unknown = JSON.parse(this.#storage?.getItem(this.#key) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter(isPending) : [];
-    } catch {
-      return [];
-    }
-  }
-
-  #write(entries: PendingRegistration[]): void {
-    try {
-      if (entries.length === 0) this.#storage?.removeItem(this.#key);
-      else this.#storage?.setItem(this.#key, JSON.stringify(entries));
-    } catch {
-      // Storage full or forbidden: the upload still completes, it just cannot outlive the page.
-    }
-  }
-}
-
-function safeLocalStorage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
+import { isObject, parseAnswer } from './parse-answer.js';
 import { isKeyField } from '../engine/resolve-key.js';
 import { httpUrl, UploadError } from '../engine/upload-error.js';
-import type { UploadPlan } from '../engine/upload-plan.js';
+import type { PostPlan, PutPlan, UploadPlan } from '../engine/upload-plan.js';
 
 // These schemas are the documentation of what a sign endpoint may answer (see README, "Backend contract").
 
@@ -42,9 +43,21 @@ export const envelope = z.object({
   }),
 });
 
+/** A presigned PUT, for storage without POST policies (R2, B2): the raw file goes to `url` with exactly `headers`. */
+export const presignedPut = z.object({
+  url: z.string(),
+  method: z.string(),
+  headers: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
+  /** Default: the URL's path, as a virtual-hosted-style URL names the object. */
+  key: z.optional(z.string()),
+  fileId: z.optional(id),
+  expires: z.optional(expiry),
+});
+
 /** Detects the shape of a sign answer, validates it and maps it to one upload plan. */
 export function toUploadPlan(data: unknown): UploadPlan {
   if (!isObject(data)) throw invalid('expected a JSON object');
+  if ('method' in data && !(typeof data['method'] === 'string' && data['method'].toUpperCase() === 'POST')) return putPlan(data);
   if ('success' in data) {
     const { value } = parse(envelope, data);
     return plan(value.url, rawFields(data['value'], 'fields') ?? {}, value.file_field_name, value.file_id, value.expires);
@@ -65,25 +78,45 @@ export function toUploadPlan(data: unknown): UploadPlan {
   return plan(answer.url, rawFields(data, 'fields') ?? answer.fields, answer.fileFieldName, answer.fileId, answer.expires);
 }
 
+function putPlan(data: Record<string, unknown>): PutPlan {
+  const answer = parse(presignedPut, data);
+  if (answer.method.toUpperCase() !== 'PUT') throw invalid(`"method" must be "PUT" or "POST", not ${JSON.stringify(answer.method)}`);
+  const url = targetUrl(answer.url);
+  const headers = Object.entries(answer.headers ?? {}).map(([name, value]) => [name, String(value)] as const);
+  return { url, method: 'PUT', headers, key: answer.key ?? keyOfUrl(url), fileId: answer.fileId, expires: parseExpiry(answer.expires) };
+}
+
+/** The object key a virtual-hosted-style URL names: its path without the leading `/`, decoded. */
+function keyOfUrl(url: string): string {
+  const path = new URL(url).pathname.slice(1);
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function targetUrl(url: string): string {
+  try {
+    return httpUrl(url, 'sign', 'sign response: "url"');
+  } catch (error) {
+    throw invalid((error as Error).message.replace(/^sign response: /, ''));
+  }
+}
+
 function plan(
   url: string,
   fields: Readonly<Record<string, unknown>>,
   fileField: string | undefined,
   fileId: string | number | undefined,
   expires: string | number | undefined,
-): UploadPlan {
+): PostPlan {
   const entries = Object.entries(fields).map(([name, value]) => {
     if (!['string', 'number', 'boolean'].includes(typeof value)) throw invalid(`"fields.${name}" must be a string, a number or a boolean`);
     return [name, String(value)] as const;
   });
   const key = entries.find(([name]) => isKeyField(name))?.[1] ?? '';
-  let target: string;
-  try {
-    target = httpUrl(url, 'sign', 'sign response: "url"');
-  } catch (error) {
-    throw invalid((error as Error).message.replace(/^sign response: /, ''));
-  }
-  return { url: target, method: 'POST', fields: entries, fileField: fileField || 'file', key, fileId, expires: parseExpiry(expires) };
+  return { url: targetUrl(url), method: 'POST', fields: entries, fileField: fileField || 'file', key, fileId, expires: parseExpiry(expires) };
 }
 
 /** Epoch milliseconds, or undefined when the value says nothing usable. */
@@ -101,22 +134,6 @@ export function parseExpiry(value: string | number | undefined): number | undefi
   return Number.isNaN(time) ? undefined : time;
 }
 
-function parse<T extends z.ZodMiniType>(schema: T, data: unknown): z.infer<T> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  throw invalid(describeIssue(result.error.issues[0]!, data));
-}
-
-function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
-  const path = issue.path.map(String).join('.');
-  const value = issue.path.reduce<unknown>((node, part) => (isObject(node) ? node[part as string] : undefined), data);
-  if (value === undefined) return `missing "${path}"`;
-  if (issue.code === 'invalid_value') return `"${path}" must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
-  if (issue.code !== 'invalid_type') return `"${path}" must be a string or a number`;
-  const { expected } = issue;
-  return `"${path}" must be ${expected === 'object' || expected === 'record' ? 'an object' : `a ${expected}`}`;
-}
-
 // zod's record rebuilds the object key by key, which drops an own "__proto__" property that
 // JSON.parse keeps; the validated input's own fields are read instead, in their order.
 function rawFields(owner: unknown, name: string): Readonly<Record<string, unknown>> | undefined {
@@ -124,10 +141,10 @@ function rawFields(owner: unknown, name: string): Readonly<Record<string, unknow
   return isObject(fields) ? fields : undefined;
 }
 
-function invalid(reason: string): UploadError {
-  return new UploadError('sign', 'InvalidSignResponse', `sign response: ${reason}`);
+function parse<T extends z.ZodMiniType>(schema: T, data: unknown): z.infer<T> {
+  return parseAnswer(schema, data, invalid);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+function invalid(reason: string): UploadError {
+  return new UploadError('sign', 'InvalidSignResponse', `sign response: ${reason}`);
 }

@@ -1,4 +1,4 @@
-import type { UploadPlan } from './upload-plan.js';
+import type { PostPlan, UploadPlan } from './upload-plan.js';
 
 const FILENAME_VARIABLE = '${filename}';
 
@@ -13,7 +13,11 @@ export function isKeyField(name: string): boolean {
  * holding `${filename}` is sent as is because S3 substitutes it, so only the reported key is
  * substituted here.
  */
+export function resolveKey(plan: PostPlan, fileName: string): { plan: PostPlan; key: string };
+export function resolveKey(plan: UploadPlan, fileName: string): { plan: UploadPlan; key: string };
 export function resolveKey(plan: UploadPlan, fileName: string): { plan: UploadPlan; key: string } {
+  // A PUT URL is signed for one object: its key is what it is.
+  if (plan.method === 'PUT') return { plan, key: plan.key };
   const withName = (key: string) => (key.endsWith('/') ? key + fileName : key);
   const fields = plan.fields.map(([name, value]) =>
     isKeyField(name) ? ([name, withName(value)] as const) : ([name, value] as const),

@@ -1,6 +1,7 @@
-import { postToStorage } from './post-to-storage.js';
+import { uploadMultipart, type MultipartSteps } from './multipart-upload.js';
 import { resolveKey } from './resolve-key.js';
 import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './retry.js';
+import { sendToStorage } from './send-to-storage.js';
 import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
 import type { Transport } from './xhr-transport.js';
@@ -39,6 +40,8 @@ export interface UploadSteps {
   register?: (upload: { id: string; file: File; total: number }, stored: StoredFile, signal: AbortSignal) => Promise<unknown>;
   /** Default: always online. */
   network?: Network;
+  /** Files larger than `multipartThreshold` go up as S3 multipart uploads; absent: every file is one request. */
+  multipart?: MultipartSteps;
 }
 
 export interface QueueConfig extends RetryPolicy {
@@ -47,6 +50,8 @@ export interface QueueConfig extends RetryPolicy {
   manual: boolean;
   /** Ms without upload progress before the POST is given up and retried; 0: never. */
   stallTimeout: number;
+  /** Bytes above which a file goes up in parts, when there are multipart steps. */
+  multipartThreshold: number;
 }
 
 /** Told of every change; the element turns these into DOM events and renders. */
@@ -80,6 +85,8 @@ interface Entry {
 }
 
 const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+/** Parts of one multipart file in flight at once: a few connections fill most links. */
+const PART_CONCURRENCY = 4;
 let lastId = 0;
 
 /**
@@ -218,9 +225,11 @@ export class UploadQueue {
     }
   }
 
-  /** Signs (just in time) and posts the bytes; an expired policy gets one fresh sign that is not a retry. */
+  /** Signs (just in time) and sends the bytes; an expired policy gets one fresh sign that is not a retry. */
   async #store(entry: Entry, signal: AbortSignal, enter: (stage: UploadStage) => void): Promise<StoredFile> {
+    const { multipart } = this.#steps();
     const policy = this.#config();
+    if (multipart && entry.file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
     let resigned = false;
     for (;;) {
       const steps = this.#steps();
@@ -231,7 +240,7 @@ export class UploadQueue {
         entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal, network);
         entry.fileId = entry.plan.fileId;
       }
-      // Past its expiry before the POST even starts: storage would refuse it.
+      // Past its expiry before the request even starts: storage would refuse it.
       if (isExpired(entry.plan) && !resigned) {
         resigned = true;
         entry.plan = undefined;
@@ -241,20 +250,10 @@ export class UploadQueue {
       entry.key = key;
       enter('upload');
       this.#set(entry, 'uploading');
-      const progress = (loaded: number) => {
-        if (loaded <= entry.loaded) return;
-        entry.loaded = loaded;
-        this.#listener.progress(snapshot(entry), false);
-      };
+      const request = { plan, key, body: entry.file, fileName: entry.file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
       try {
-        const receipt = await withRetries(
-          () => postToStorage(steps.transport, plan, key, entry.file, progress, signal, policy.stallTimeout),
-          policy,
-          signal,
-          network,
-        );
-        entry.loaded = entry.total;
-        this.#listener.progress(snapshot(entry), true);
+        const receipt = await withRetries(() => sendToStorage(steps.transport, request), policy, signal, network);
+        this.#stored(entry);
         return { ...receipt, fileId: plan.fileId };
       } catch (error) {
         if (!(error instanceof UploadError && error.expired) || resigned) throw error;
@@ -262,6 +261,47 @@ export class UploadQueue {
         entry.plan = undefined;
       }
     }
+  }
+
+  /** A big file as a multipart upload: started (or resumed) through the backend, sent in parts. */
+  async #storeInParts(entry: Entry, steps: MultipartSteps, signal: AbortSignal, enter: (stage: UploadStage) => void): Promise<StoredFile> {
+    const policy = this.#config();
+    const { transport, network = ALWAYS_ONLINE } = this.#steps();
+    enter('sign');
+    this.#set(entry, 'signing');
+    const receipt = await uploadMultipart(entry.file, {
+      steps,
+      transport,
+      policy,
+      network,
+      stallTimeout: policy.stallTimeout,
+      partConcurrency: PART_CONCURRENCY,
+      signal,
+      onStarted: () => {
+        enter('upload');
+        this.#set(entry, 'uploading');
+      },
+      onProgress: this.#progressOf(entry),
+    });
+    entry.key = receipt.key;
+    entry.fileId = receipt.fileId;
+    this.#stored(entry);
+    return receipt;
+  }
+
+  /** Progress of a file's bytes, never going back (a retried request starts again from 0). */
+  #progressOf(entry: Entry): (loaded: number) => void {
+    return (loaded) => {
+      if (loaded <= entry.loaded) return;
+      entry.loaded = loaded;
+      this.#listener.progress(snapshot(entry), false);
+    };
+  }
+
+  /** All bytes are out: the last progress of the file. */
+  #stored(entry: Entry): void {
+    entry.loaded = entry.total;
+    this.#listener.progress(snapshot(entry), true);
   }
 
   #set(entry: Entry, status: UploadStatus): void {

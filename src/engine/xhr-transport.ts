@@ -10,7 +10,9 @@ export interface TransportResponse {
 export interface TransportRequest {
   url: string;
   method: string;
-  body: FormData;
+  body: FormData | Blob;
+  /** Request headers (a presigned PUT's signed ones); none for a POST form. */
+  headers?: ReadonlyArray<readonly [name: string, value: string]>;
   /** Bytes of the request body sent so far, and its total. */
   onProgress(loaded: number, total: number): void;
   signal: AbortSignal;
@@ -27,7 +29,7 @@ const NO_ANSWER = { status: 0, body: '', header: () => null };
  * injectable so tests can drive progress by hand. Never `withCredentials`: storage gets no cookies.
  */
 export function createXhrTransport(createXhr: () => XMLHttpRequest = () => new XMLHttpRequest()): Transport {
-  return ({ url, method, body, onProgress, signal, stallTimeout = 0 }) =>
+  return ({ url, method, body, headers = [], onProgress, signal, stallTimeout = 0 }) =>
     new Promise((resolve, reject) => {
       signal.throwIfAborted();
       const xhr = createXhr();
@@ -50,6 +52,7 @@ export function createXhrTransport(createXhr: () => XMLHttpRequest = () => new X
       };
       xhr.open(method, url);
       xhr.withCredentials = false;
+      for (const [name, value] of headers) xhr.setRequestHeader(name, value);
       xhr.upload.addEventListener('progress', (event) => {
         rearm();
         if (event.lengthComputable) onProgress(event.loaded, event.total);

@@ -1,6 +1,14 @@
 import { expect } from '@open-wc/testing';
 import { parseExpiry, toUploadPlan } from '../../src/backend/sign-response.js';
 import { UploadError } from '../../src/engine/upload-error.js';
+import type { PostPlan } from '../../src/engine/upload-plan.js';
+
+/** A sign answer's plan, which these cases expect to be a POST form. */
+function postPlan(data: unknown): PostPlan {
+  const plan = toUploadPlan(data);
+  if (plan.method !== 'POST') throw new Error(`expected a POST plan, got ${plan.method}`);
+  return plan;
+}
 
 function signError(data: unknown): UploadError {
   try {
@@ -15,7 +23,7 @@ function signError(data: unknown): UploadError {
 
 describe('toUploadPlan', () => {
   it('maps the AWS SDK createPresignedPost shape, keeping the field order', () => {
-    const plan = toUploadPlan({
+    const plan = postPlan({
       url: 'https://s3.us-east-1.amazonaws.com/bucket',
       fields: { bucket: 'bucket', 'X-Amz-Algorithm': 'AWS4-HMAC-SHA256', key: 'u/${filename}', Policy: 'P', 'X-Amz-Signature': 'S' },
       fileId: 'f1',
@@ -30,11 +38,11 @@ describe('toUploadPlan', () => {
       fileId: 'f1',
       expires: Date.UTC(2030, 0, 1),
     });
-    expect(toUploadPlan({ url: 'https://s/b', fields: { key: 'k' }, fileFieldName: 'upload' }).fileField).to.equal('upload');
+    expect(postPlan({ url: 'https://s/b', fields: { key: 'k' }, fileFieldName: 'upload' }).fileField).to.equal('upload');
   });
 
   it('maps seed 000: formAttributes and formInputs', () => {
-    const plan = toUploadPlan({
+    const plan = postPlan({
       formAttributes: { action: 'https://s3.ap-southeast-2.amazonaws.com/example-bucket', method: 'POST', enctype: 'multipart/form-data', key: '1/person/15/1670972404/' },
       formInputs: { acl: 'private', 'Content-Type': 'image/jpeg', key: '1/person/15/1670972404/', Policy: 'P', 'X-Amz-Signature': 'S' },
       person_id: '15',
@@ -47,7 +55,7 @@ describe('toUploadPlan', () => {
   });
 
   it('maps seed 003: the success envelope, S3 and internal storage', () => {
-    const s3 = toUploadPlan({
+    const s3 = postPlan({
       success: true,
       value: {
         file_id: 111,
@@ -58,7 +66,7 @@ describe('toUploadPlan', () => {
       },
     });
     expect(s3).to.deep.include({ fileId: 111, key: 'user/user1/${filename}', fileField: 'file', expires: Date.UTC(2020, 1, 3, 3, 4) });
-    const internal = toUploadPlan({
+    const internal = postPlan({
       success: true,
       value: { file_id: 112, url: 'http://bla.org/bla', expires: '2020-02-03 03:04:00', file_field_name: 'data', fields: { token: 'a43f' } },
     });
@@ -88,5 +96,31 @@ describe('toUploadPlan', () => {
     expect(parseExpiry('1700000000000')).to.equal(1_700_000_000_000);
     expect(parseExpiry('soon')).to.equal(undefined);
     expect(parseExpiry(undefined)).to.equal(undefined);
+  });
+});
+
+describe('toUploadPlan, presigned PUT', () => {
+  it('maps { url, method: "PUT", headers } to a PUT plan; the key is the URL path unless given', () => {
+    const plan = toUploadPlan({
+      url: 'https://bucket.r2.test/uploads/a%20b.png?X-Amz-Signature=s',
+      method: 'PUT',
+      headers: { 'Content-Type': 'image/png', 'x-amz-meta-n': 7 },
+      expires: 1893456000,
+    });
+    expect(plan).to.deep.equal({
+      url: 'https://bucket.r2.test/uploads/a%20b.png?X-Amz-Signature=s',
+      method: 'PUT',
+      headers: [['Content-Type', 'image/png'], ['x-amz-meta-n', '7']],
+      key: 'uploads/a b.png',
+      fileId: undefined,
+      expires: 1893456000_000,
+    });
+    expect(toUploadPlan({ url: 'https://s3.test/bucket/k.png?sig', method: 'put', key: 'k.png', fileId: 3 })).to.deep.include({ key: 'k.png', fileId: 3, headers: [] });
+  });
+
+  it('refuses a method other than PUT or POST, a header that is not text, and a URL that is not http(s)', () => {
+    expect(signError({ url: 'https://s/k', method: 'GET' }).message).to.equal('sign response: "method" must be "PUT" or "POST", not "GET"');
+    expect(signError({ url: 'https://s/k', method: 'PUT', headers: { a: {} } }).message).to.equal('sign response: "headers.a" must be a string or a number');
+    expect(signError({ url: 'javascript:alert(1)', method: 'PUT' }).code).to.equal('InvalidSignResponse');
   });
 });

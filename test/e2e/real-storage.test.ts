@@ -40,7 +40,7 @@ describe(`real uploads to ${kind}`, function () {
         expect(detail.etag).to.match(/^[0-9a-f]{32}$/);
         expect(detail.location).to.be.a('string');
       }
-      expect(await stored(detail.key)).to.deep.equal({ size: 12_345, sha256: await sha256(file) });
+      expect(await stored(detail.key)).to.deep.include({ size: 12_345, sha256: await sha256(file) });
     });
   }
 
@@ -106,6 +106,6 @@ describe(`real uploads to ${kind}`, function () {
     const complete = oneEvent(el, 'upload-complete');
     el.addFiles([file]);
     const { key } = (await complete).detail as UploadCompleteDetail;
-    expect(await stored(key)).to.deep.equal({ size: file.size, sha256: await sha256(file) });
+    expect(await stored(key)).to.deep.include({ size: file.size, sha256: await sha256(file) });
   });
 });

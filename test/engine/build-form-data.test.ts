@@ -14,6 +14,7 @@ describe('buildFormData', () => {
         key: 'k',
       },
       file,
+      file.name,
     );
     const entries = [...form.entries()];
     expect(entries.map(([name]) => name)).to.deep.equal(['policy', 'key', 'x-amz-signature', 'upload']);

@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import { resolveKey } from '../../src/engine/resolve-key.js';
-import type { UploadPlan } from '../../src/engine/upload-plan.js';
+import type { PostPlan } from '../../src/engine/upload-plan.js';
 
-function planWithKey(key: string, fieldName = 'key'): UploadPlan {
+function planWithKey(key: string, fieldName = 'key'): PostPlan {
   return { url: 'https://s3.test/b', method: 'POST', fields: [['acl', 'private'], [fieldName, key]], fileField: 'file', key };
 }
 

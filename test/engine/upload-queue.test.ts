@@ -1,11 +1,11 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { UploadError } from '../../src/engine/upload-error.js';
-import type { UploadPlan } from '../../src/engine/upload-plan.js';
+import type { PostPlan } from '../../src/engine/upload-plan.js';
 import { UploadQueue, type QueueConfig, type QueueListener, type UploadSteps } from '../../src/engine/upload-queue.js';
 import type { TransportRequest, TransportResponse } from '../../src/engine/xhr-transport.js';
 import { makeFile } from '../helpers/files.js';
 
-const plan = (extra: Partial<UploadPlan> = {}): UploadPlan => ({
+const plan = (extra: Partial<PostPlan> = {}): PostPlan => ({
   url: 'https://s3.test/b',
   method: 'POST',
   fields: [['key', 'u/${filename}']],
@@ -44,7 +44,7 @@ function harness(options: { config?: Partial<QueueConfig>; steps?: Partial<Uploa
     },
     ...options.steps,
   };
-  const config: QueueConfig = { concurrency: 3, retries: 3, baseDelay: 1, manual: false, stallTimeout: 0, ...options.config };
+  const config: QueueConfig = { concurrency: 3, retries: 3, baseDelay: 1, manual: false, stallTimeout: 0, multipartThreshold: 100, ...options.config };
   const listener: QueueListener = {
     start: (u) => events.push(`start ${u.file.name}`),
     progress: (u, done) => progress.push([u.loaded, done]),

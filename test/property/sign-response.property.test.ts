@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { parseExpiry, toUploadPlan } from '../../src/backend/sign-response.js';
 import { UploadError } from '../../src/engine/upload-error.js';
-import type { UploadPlan } from '../../src/engine/upload-plan.js';
+import type { PostPlan, UploadPlan } from '../../src/engine/upload-plan.js';
 
 // Property-based: whatever a sign endpoint answers, toUploadPlan returns a usable plan or fails
 // with the one documented error, and well-formed answers of the three shapes always map faithfully.
@@ -47,6 +47,13 @@ function entries(fields: object): Array<[string, string]> {
 /** The plan invariants every successful parse must keep, whatever the input. */
 function expectPlanInvariants(plan: UploadPlan, data: unknown): void {
   expect(['http:', 'https:']).to.include(new URL(plan.url).protocol);
+  if (plan.fileId !== undefined) expect(['string', 'number']).to.include(typeof plan.fileId);
+  if (plan.expires !== undefined) expect(Number.isFinite(plan.expires), `expires ${plan.expires}`).to.equal(true);
+  expect(isObject(data)).to.equal(true);
+  if (plan.method === 'PUT') {
+    for (const header of plan.headers) expect(header.map((part) => typeof part)).to.deep.equal(['string', 'string']);
+    return;
+  }
   expect(plan.method).to.equal('POST');
   expect(plan.fields).to.be.an('array');
   for (const field of plan.fields) {
@@ -56,9 +63,6 @@ function expectPlanInvariants(plan: UploadPlan, data: unknown): void {
   }
   expect(plan.fileField).to.be.a('string').and.not.equal('');
   expect(plan.key).to.equal(plan.fields.find(([name]) => name.toLowerCase() === 'key')?.[1] ?? '');
-  if (plan.fileId !== undefined) expect(['string', 'number']).to.include(typeof plan.fileId);
-  if (plan.expires !== undefined) expect(Number.isFinite(plan.expires), `expires ${plan.expires}`).to.equal(true);
-  expect(isObject(data)).to.equal(true);
   expect(plan.fields).to.deep.equal(sourceFields(data as Json));
 }
 
@@ -354,7 +358,7 @@ describe('toUploadPlan (properties)', () => {
   // zod's record parser rebuilds objects key by key, which would drop an own "__proto__" field.
   it('keeps a field named "__proto__"', () => {
     const data: unknown = JSON.parse('{"url":"https://s.test/b","fields":{"__proto__":"x","key":"k"}}');
-    expect(toUploadPlan(data).fields).to.deep.equal([['__proto__', 'x'], ['key', 'k']]);
+    expect((toUploadPlan(data) as PostPlan).fields).to.deep.equal([['__proto__', 'x'], ['key', 'k']]);
   });
 
   it('ignores an expiry that overflows a number', () => {

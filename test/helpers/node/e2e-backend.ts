@@ -1,4 +1,4 @@
-// The backend the end-to-end tests talk to: real presigned POSTs from src/server against real
+// The backend the end-to-end tests talk to: real presigned POSTs, PUTs and multipart uploads from src/server against real
 // storage (the embedded dev storage, or the S3 that S3_ENDPOINT names, e.g. radosgw in CI),
 // with knobs in the query string to make storage refuse an upload in each way S3 can.
 import { createHash } from 'node:crypto';
@@ -8,10 +8,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { CreateBucketCommand, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3ConfigFromEnv, startDemoBackend } from '../../../demo/backend/demo-backend.js';
 import { startDevStorage } from '../../../demo/dev-storage/dev-storage.js';
-import { createRegisterHandler, presignUpload, SignRefusal, toNodeListener, type SignOptions, type UploadRequest } from '../../../src/server/index.js';
+import {
+  createMultipartHandler,
+  createRegisterHandler,
+  createSignHandler,
+  presignUpload,
+  SignRefusal,
+  toNodeListener,
+  type SignOptions,
+  type UploadRequest,
+} from '../../../src/server/index.js';
 import { startFaultProxy } from './fault-proxy.js';
 import type { RunningTestServer } from './test-server.js';
 
@@ -21,7 +30,7 @@ const CORS = {
   'Access-Control-Allow-Headers': 'Content-Type, Authorization',
 };
 
-interface Storage {
+export interface TestStorage {
   endpoint: string;
   region: string;
   bucket: string;
@@ -30,10 +39,12 @@ interface Storage {
   close(): Promise<void>;
 }
 
-/** S3_ENDPOINT and its credentials when set (CI's radosgw), else a dev storage in a temp folder. */
-async function openStorage(): Promise<Storage> {
+/**
+ * S3_ENDPOINT and its credentials when set (CI's radosgw), else a dev storage in a temp folder.
+ * Node tests pass a bucket of their own, so that they never share one with a browser run.
+ */
+export async function openStorage(bucket = process.env.S3_BUCKET ?? 'e2e'): Promise<TestStorage> {
   const region = process.env.S3_REGION ?? 'us-east-1';
-  const bucket = process.env.S3_BUCKET ?? 'e2e';
   if (process.env.S3_ENDPOINT) {
     const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY ?? '' };
     return { endpoint: process.env.S3_ENDPOINT, region, bucket, credentials, kind: 's3', close: async () => {} };
@@ -54,8 +65,8 @@ async function openStorage(): Promise<Storage> {
   };
 }
 
-/** A bucket that takes browser POSTs from the test page (real S3 needs the CORS rule). */
-async function prepareBucket(client: S3Client, bucket: string): Promise<void> {
+/** A bucket that takes browser POSTs, PUTs and parts from the test page, ETag readable (real S3 needs the CORS rule). */
+export async function prepareBucket(client: S3Client, bucket: string): Promise<void> {
   try {
     await client.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (error) {
@@ -89,7 +100,7 @@ const healed = new Set<string>();
  * `proxy=<scenario>` sends the upload through the fault proxy (test/helpers/node/fault-proxy.ts):
  * the answer's url becomes `${proxy}/fault/<scenario>/<token>/<bucket>`, so its counters are per token.
  */
-function signHandler(storage: Storage, client: S3Client, proxyUrl: string) {
+function signHandler(storage: TestStorage, client: S3Client, proxyUrl: string) {
   return async (request: Request): Promise<Response> => {
     const query = new URL(request.url).searchParams;
     const token = query.get('token') ?? '';
@@ -111,13 +122,7 @@ function signHandler(storage: Storage, client: S3Client, proxyUrl: string) {
       // Let the one-second policy run out before the browser gets it.
       if (expireNow) await new Promise((resolve) => setTimeout(resolve, 2100));
       const fields = { ...upload.fields };
-      const scenario = query.get('proxy');
-      let url = upload.url;
-      if (scenario) {
-        const direct = new URL(upload.url);
-        const route = `/fault/${encodeURIComponent(scenario)}/${encodeURIComponent(token || 'no-token')}`;
-        url = `${proxyUrl}${route}${direct.pathname}${direct.search}`;
-      }
+      const url = viaProxy(upload.url, proxyUrl, query);
       if (query.get('tamper')) fields['X-Amz-Signature'] = fields['X-Amz-Signature']!.replace(/^./, (c) => (c === '0' ? '1' : '0'));
       if (query.get('extra')) fields['x-extra'] = 'not in the policy';
       return json(200, query.get('hide-expiry') ? { url, fields } : { url, fields, expires: upload.expires });
@@ -128,11 +133,20 @@ function signHandler(storage: Storage, client: S3Client, proxyUrl: string) {
   };
 }
 
+/** `url` through the fault proxy when the query names a `proxy` scenario (its counters are per `token`). */
+function viaProxy(url: string, proxyUrl: string, query: URLSearchParams): string {
+  const scenario = query.get('proxy');
+  if (!scenario) return url;
+  const direct = new URL(url);
+  const route = `/fault/${encodeURIComponent(scenario)}/${encodeURIComponent(query.get('token') || 'no-token')}`;
+  return `${proxyUrl}${route}${direct.pathname}${direct.search}`;
+}
+
 /**
  * POST /register?fail=N&token=T answers 503 `Unavailable` for the first N register calls of token
  * T (until POST /heal?token=T), then registers for real. GET /registers counts calls per token.
  */
-function registerHandler(storage: Storage, client: S3Client) {
+function registerHandler(storage: TestStorage, client: S3Client) {
   const register = createRegisterHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/' });
   return async (request: Request): Promise<Response> => {
     const query = new URL(request.url).searchParams;
@@ -147,8 +161,8 @@ function registerHandler(storage: Storage, client: S3Client) {
   };
 }
 
-/** POST /object {key} answers the stored object's size and SHA-256, read back from storage. */
-function objectHandler(storage: Storage, client: S3Client) {
+/** POST /object {key} answers the stored object's size, SHA-256 and Content-Type, read back from storage. */
+function objectHandler(storage: TestStorage, client: S3Client) {
   return async (request: Request): Promise<Response> => {
     const { key } = (await request.json()) as { key: string };
     const object = await client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: key }));
@@ -158,7 +172,49 @@ function objectHandler(storage: Storage, client: S3Client) {
       hash.update(chunk as Buffer);
       size += (chunk as Buffer).length;
     }
-    return json(200, { size, sha256: hash.digest('hex') });
+    return json(200, { size, sha256: hash.digest('hex'), contentType: object.ContentType });
+  };
+}
+
+/** POST /delete {key} deletes a stored object where storage can: a big one would crowd radosgw's RAM-backed store. */
+function deleteHandler(storage: TestStorage, client: S3Client) {
+  return async (request: Request): Promise<Response> => {
+    const { key } = (await request.json()) as { key: string };
+    try {
+      await client.send(new DeleteObjectCommand({ Bucket: storage.bucket, Key: key }));
+    } catch (error) {
+      // The dev storage deletes nothing (it writes to a temp folder): the object simply stays.
+      if ((error as Error).name !== 'NotImplemented') throw error;
+      return json(200, { deleted: false });
+    }
+    return json(200, { deleted: true });
+  };
+}
+
+/** POST /sign-put?max=&accept= answers a presigned PUT `{ url, method, headers, key, expires }`. */
+function signPutHandler(storage: TestStorage, client: S3Client) {
+  return (request: Request): Promise<Response> => {
+    const query = new URL(request.url).searchParams;
+    const accept = query.get('accept') ?? undefined;
+    const maxSize = Number(query.get('max') ?? 200 * 1024 * 1024);
+    return createSignHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/', method: 'PUT', maxSize, ...(accept && { accept }) })(request);
+  };
+}
+
+/**
+ * POST /multipart?max=&accept=&proxy=&token= is createMultipartHandler under the same prefix as
+ * /sign and /register; with `proxy`, part URLs go through the fault proxy as /sign's do.
+ */
+function multipartHandler(storage: TestStorage, client: S3Client, proxyUrl: string) {
+  return async (request: Request): Promise<Response> => {
+    const query = new URL(request.url).searchParams;
+    const accept = query.get('accept') ?? undefined;
+    const maxSize = Number(query.get('max') ?? 2 * 1024 ** 3);
+    const response = await createMultipartHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/', maxSize, ...(accept && { accept }) })(request);
+    if (!query.get('proxy') || !response.ok) return response;
+    const answer = (await response.json()) as { url?: string };
+    // Only a sign-part answer has a url.
+    return json(response.status, answer.url ? { ...answer, url: viaProxy(answer.url, proxyUrl, query) } : answer);
   };
 }
 
@@ -174,6 +230,9 @@ export async function startE2eBackend(): Promise<RunningTestServer> {
   const proxy = await startFaultProxy(storage.endpoint);
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     '/sign': toNodeListener(signHandler(storage, client, proxy.url)),
+    '/sign-put': toNodeListener(signPutHandler(storage, client)),
+    '/multipart': toNodeListener(multipartHandler(storage, client, proxy.url)),
+    '/delete': toNodeListener(deleteHandler(storage, client)),
     '/register': toNodeListener(registerHandler(storage, client)),
     '/object': toNodeListener(objectHandler(storage, client)),
     '/signs': (req, res) => res.end(JSON.stringify(Object.fromEntries(signs))),

@@ -38,7 +38,7 @@ export interface TokenCounters {
   stored: number;
   /** Storage's status for each forwarded upload, in order of answer. */
   answers: number[];
-  /** Stored uploads per object key (the form's `key`, `${filename}` substituted). */
+  /** Stored uploads per object key (the form's `key`, `${filename}` substituted; for a PUT its path, and `#part` for a multipart part). */
   storedKeys: Record<string, number>;
 }
 
@@ -209,7 +209,8 @@ export async function startFaultProxy(storage: string): Promise<FaultProxy> {
         entry.counters.answers.push(status);
         if (status >= 200 && status < 300) {
           entry.counters.stored++;
-          const key = formKey(Buffer.concat(head)) ?? '(no key field)';
+          // A PUT names its object (and a multipart part) in the URL; a POST in the form.
+          const key = req.method === 'PUT' ? putTarget(path) : (formKey(Buffer.concat(head)) ?? '(no key field)');
           entry.counters.storedKeys[key] = (entry.counters.storedKeys[key] ?? 0) + 1;
         }
       }
@@ -302,4 +303,11 @@ export async function startFaultProxy(storage: string): Promise<FaultProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** `/bucket/key#partNumber` of a presigned PUT's path and query (no `#` for a whole object). */
+function putTarget(path: string): string {
+  const url = new URL(path, 'http://storage');
+  const part = url.searchParams.get('partNumber');
+  return decodeURIComponent(url.pathname) + (part ? `#${part}` : '');
 }

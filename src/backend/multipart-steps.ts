@@ -1,0 +1,77 @@
+import * as z from 'zod/mini';
+import type { MultipartSession, MultipartSteps } from '../engine/multipart-upload.js';
+import { unquoteEtag } from '../engine/s3-xml.js';
+import { httpUrl, UploadError, type UploadStage } from '../engine/upload-error.js';
+import { signRequestBody, type BackendConfig } from './backend-steps.js';
+import { MultipartJournal } from './multipart-journal.js';
+import { isObject, parseAnswer } from './parse-answer.js';
+import { postJson } from './post-json.js';
+import { parseExpiry } from './sign-response.js';
+
+// These schemas are the documentation of what a multipart endpoint may answer (see README, "Multipart endpoint").
+
+const id = z.union([z.string(), z.number()]);
+
+export const createdUpload = z.object({ uploadId: z.string(), key: z.string(), fileId: z.optional(id) });
+
+export const signedPart = z.object({
+  url: z.string(),
+  headers: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
+  expires: z.optional(z.union([z.string(), z.number()])),
+});
+
+export const listedParts = z.object({
+  parts: z.array(z.object({ partNumber: z.number(), etag: z.string(), size: z.optional(z.number()) })),
+});
+
+export const completedUpload = z.object({
+  key: z.optional(z.string()),
+  location: z.optional(z.string()),
+  etag: z.optional(z.string()),
+  bucket: z.optional(z.string()),
+});
+
+type Action = 'create' | 'sign-part' | 'list-parts' | 'complete' | 'abort';
+
+/**
+ * The multipart endpoint's five actions, each a JSON POST with the `headers` property (never
+ * sent to storage), each answer validated. Starting, signing and listing fail at the `sign`
+ * stage; completing, which makes storage assemble the object, at the `upload` stage.
+ */
+export function multipartSteps(config: BackendConfig & { multipartEndpoint: string }): MultipartSteps {
+  const call = async <T extends z.ZodMiniType>(action: Action, stage: UploadStage, body: object, schema: T, signal: AbortSignal) => {
+    const answer = await postJson({ stage, url: config.multipartEndpoint, body: { action, ...body }, headers: config.headers, signal });
+    return parseAnswer(schema, answer, (reason) => new UploadError(stage, 'InvalidMultipartResponse', `multipart ${action} response: ${reason}`));
+  };
+  const names = ({ uploadId, key }: MultipartSession) => ({ uploadId, key });
+  return {
+    async create(file, signal) {
+      const body = signRequestBody(config, file);
+      if (!isObject(body)) throw new UploadError('sign', 'InvalidTemplate', 'The sign-body attribute must be a JSON object to start a multipart upload.');
+      const { uploadId, key, fileId } = await call('create', 'sign', body, createdUpload, signal);
+      return { uploadId, key, fileId };
+    },
+    async signPart(session, partNumber, signal) {
+      const answer = await call('sign-part', 'sign', { ...names(session), partNumber }, signedPart, signal);
+      return {
+        url: httpUrl(answer.url, 'sign', 'multipart sign-part response: "url"'),
+        headers: Object.entries(answer.headers ?? {}).map(([name, value]) => [name, String(value)] as const),
+        expires: parseExpiry(answer.expires),
+      };
+    },
+    async listParts(session, signal) {
+      const { parts } = await call('list-parts', 'sign', names(session), listedParts, signal);
+      return parts.map((part) => ({ ...part, etag: unquoteEtag(part.etag) ?? part.etag }));
+    },
+    async complete(session, parts, signal) {
+      // S3 lists ETags quoted, and takes them back that way.
+      const quoted = parts.map(({ partNumber, etag }) => ({ partNumber, etag: `"${etag}"` }));
+      const answer = await call('complete', 'upload', { ...names(session), parts: quoted }, completedUpload, signal);
+      return { ...answer, etag: unquoteEtag(answer.etag) };
+    },
+    async abort(session) {
+      await postJson({ stage: 'upload', url: config.multipartEndpoint, body: { action: 'abort', ...names(session) }, headers: config.headers, signal: new AbortController().signal });
+    },
+    resume: new MultipartJournal(config.multipartEndpoint),
+  };
+}

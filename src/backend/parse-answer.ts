@@ -1,0 +1,26 @@
+import type * as z from 'zod/mini';
+import type { UploadError } from '../engine/upload-error.js';
+
+/**
+ * Validates a backend answer against its schema; the first problem becomes the error `invalid`
+ * builds from a reason a person can act on (`missing "url"`, `"size" must be a number`).
+ */
+export function parseAnswer<T extends z.ZodMiniType>(schema: T, data: unknown, invalid: (reason: string) => UploadError): z.infer<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  throw invalid(describeIssue(result.error.issues[0]!, data));
+}
+
+function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
+  const path = issue.path.map(String).join('.');
+  const value = issue.path.reduce<unknown>((node, part) => (isObject(node) ? node[part as string] : undefined), data);
+  if (value === undefined) return `missing "${path}"`;
+  if (issue.code === 'invalid_value') return `"${path}" must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+  if (issue.code !== 'invalid_type') return `"${path}" must be a string or a number`;
+  const { expected } = issue;
+  return `"${path}" must be ${expected === 'object' || expected === 'record' ? 'an object' : `a ${expected}`}`;
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
