@@ -7,7 +7,7 @@
 import { ChromeLauncher } from '@web/test-runner-chrome';
 
 /** Flags from shared/notes/toolchain-facts.md: root needs --no-sandbox; the rest stop background traffic. */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
