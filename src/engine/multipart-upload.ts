@@ -70,6 +70,12 @@ export function partSizeFor(size: number): number {
   return Math.max(PART_SIZE, Math.ceil(size / MAX_PARTS / MIB) * MIB);
 }
 
+/** Runs a step with the run's retry policy, until `signal` aborts. */
+const retrying =
+  ({ policy, network }: MultipartRun, signal: AbortSignal) =>
+  <T>(step: () => Promise<T>): Promise<T> =>
+    withRetries(step, policy, signal, network);
+
 interface Part {
   partNumber: number;
   start: number;
@@ -89,7 +95,7 @@ function partsOf(size: number, partSize: number): Part[] {
  */
 export async function uploadMultipart(file: File, run: MultipartRun): Promise<StorageReceipt & { fileId?: string | number }> {
   const { steps, signal } = run;
-  const retry = <T>(step: () => Promise<T>, stepSignal = signal) => withRetries(step, run.policy, stepSignal, run.network);
+  const retry = retrying(run, signal);
   const stored = new Map<number, string>();
   let session = steps.resume.load(file);
   try {
@@ -175,7 +181,7 @@ async function uploadPart(
   signal: AbortSignal,
   onProgress: (loaded: number) => void,
 ): Promise<string> {
-  const retry = <T>(step: () => Promise<T>) => withRetries(step, run.policy, signal, run.network);
+  const retry = retrying(run, signal);
   let resigned = false;
   for (;;) {
     const target = await retry(() => run.steps.signPart(session, partNumber, signal));
