@@ -45,6 +45,12 @@ const mb = (bytes: number) => bytes / 1024 ** 2;
 const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const bytes = (value: number) => value.toLocaleString('en-US');
 const max = (values: number[]) => Math.max(...values);
+/** `1.00×`, `12 ms`, or the bare number for a count. */
+const withUnit = (text: string, unit: string) => `${text}${unit === '×' ? '×' : unit ? ` ${unit}` : ''}`;
+/** The big file's size as the report names it: `1 GiB`, `64 MiB`. */
+const sizeLabel = (bytes: number) => (bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : `${mb(bytes)} MiB`);
+/** A target's measure, as precise as its unit needs. */
+const measuredText = (row: Target) => withUnit(fixed(row.measured, row.unit === 'B' ? 0 : 2), row.unit);
 
 function target(area: string, what: string, measured: number, unit: string, sense: '>=' | '<=', goal: number): Target {
   const met = sense === '>=' ? measured >= goal : measured <= goal;
@@ -88,9 +94,9 @@ ${areas.map((area) => `- **${area}**: ${LIMITS[area] ?? 'not analysed yet.'}`).j
 `;
 }
 
-export function targets(r: Results): Target[] {
+function targets(r: Results): Target[] {
   const { big, many, mainThread, sizes } = r;
-  const gib = r.config.bigBytes >= 1024 ** 3 ? `${r.config.bigBytes / 1024 ** 3} GiB` : `${mb(r.config.bigBytes)} MiB`;
+  const gib = sizeLabel(r.config.bigBytes);
   const lastHeap = many.heap.at(-1) ?? {};
   return [
     target('Weight', 'standalone file, gzip -9', sizes.standalone.gzip, 'B', '<=', 15000),
@@ -124,7 +130,7 @@ export function renderChart(r: Results): string {
     .map((row, i) => {
       const y = top + i * rowHeight;
       const label = `${row.area}: ${row.what}`;
-      const value = `${fixed(row.measured, row.unit === 'B' ? 0 : 2)}${row.unit === '×' ? '×' : ` ${row.unit}`} (goal ${row.sense} ${row.goal})`;
+      const value = `${measuredText(row)} (goal ${row.sense} ${row.goal})`;
       return [
         `<text x="${left - 8}" y="${y + 16}" text-anchor="end" font-size="11">${escapeXml(label.length > 78 ? `${label.slice(0, 76)}…` : label)}</text>`,
         `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(row.score) - left).toFixed(1)}" height="16" fill="${row.met ? '#2e7d32' : '#c62828'}"/>`,
@@ -144,15 +150,21 @@ ${bars}
 `;
 }
 
+/** 40 cells: a score of 1 (the goal) fills the first 20, a score of 2 all of them. */
 function textBar(score: number): string {
   const cells = Math.round(Math.min(Math.max(score, 0), 2) * 20);
-  return `\`${'█'.repeat(Math.min(cells, 20))}${cells > 20 ? '▓'.repeat(cells - 20) : ''}${' '.repeat(Math.max(0, 40 - cells))}\``;
+  return `${'█'.repeat(Math.min(cells, 20))}${cells > 20 ? '▓'.repeat(cells - 20) : ''}${' '.repeat(Math.max(0, 40 - cells))}`;
+}
+
+/** One line of the text chart: the target, its bar with `|` at the goal, the score. */
+function textChartLine(row: Target): string {
+  const bar = textBar(row.score);
+  return `${`${row.area}: ${row.what}`.slice(0, 70).padEnd(70)} ${bar.slice(0, 20)}|${bar.slice(20)} ${fixed(row.score)} ${row.met ? 'met' : 'NOT MET'}`;
 }
 
 export function renderReport(r: Results): string {
   const rows = targets(r);
   const { big, many, mainThread, sizes, machine, config } = r;
-  const gib = config.bigBytes / 1024 ** 3;
   const throughput = (ms: number) => `${fixed(config.bigBytes / 1024 ** 2 / (ms / 1000), 0)} MiB/s`;
   const filesPerSecond = (ms: number) => fixed(config.manyCount / (ms / 1000), 0);
   const runs = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
@@ -189,8 +201,7 @@ cross-origin (CORS), as a site calls its bucket.
 |---|---|---:|---:|:---:|
 `);
   for (const row of rows) {
-    const value = `${fixed(row.measured, row.unit === 'B' ? 0 : 2)}${row.unit === '×' ? '×' : row.unit ? ` ${row.unit}` : ''}`;
-    out.push(`| ${row.area} | ${row.what} | ${value} | ${row.sense} ${row.goal}${row.unit === '×' ? '×' : row.unit ? ` ${row.unit}` : ''} | ${row.met ? 'met' : '**not met**'} |\n`);
+    out.push(`| ${row.area} | ${row.what} | ${measuredText(row)} | ${row.sense} ${withUnit(String(row.goal), row.unit)} | ${row.met ? 'met' : '**not met**'} |\n`);
   }
   out.push(`
 ![measured against each goal](bench/chart.svg)
@@ -198,7 +209,7 @@ cross-origin (CORS), as a site calls its bucket.
 Text chart (the measure relative to its goal; \`|\` at 20 cells is the goal, longer is better):
 
 \`\`\`
-${rows.map((row) => `${`${row.area}: ${row.what}`.slice(0, 70).padEnd(70)} ${textBar(row.score).replace(/`/g, '').slice(0, 20)}|${textBar(row.score).replace(/`/g, '').slice(20)} ${fixed(row.score)} ${row.met ? 'met' : 'NOT MET'}`).join('\n')}
+${rows.map(textChartLine).join('\n')}
 \`\`\`
 ${notMet(rows)}
 ## Weight
@@ -226,7 +237,7 @@ ${sizes.groups.map((g) => `| ${g.group} | ${bytes(g.raw)} | ${bytes(g.gzipAlone)
 
 ## One big file
 
-A ${gib >= 1 ? `${gib} GiB` : `${config.bigBytes / 1024 ** 2} MiB`} file written to a temp folder and given to the page through a real \`<input type=file>\`
+A ${sizeLabel(config.bigBytes)} file written to a temp folder and given to the page through a real \`<input type=file>\`
 (playwright \`setInputFiles\`), so the browser streams it from disk. ${config.bigRounds} round(s), each: curl, bare XHR, element; the
 ratio uses the medians.
 

@@ -2,12 +2,10 @@
 // backend and the embedded dev storage, each timing as a ratio to a baseline of the same run.
 // Writes BENCHMARKS.md and bench/chart.svg. `--quick`: small sizes, one round (a smoke run).
 import { execFile } from 'node:child_process';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -16,6 +14,7 @@ import { startDemoBackend, type DemoBackend } from '../demo/backend/demo-backend
 import { renderChart, renderReport, type Results } from './report.ts';
 // The test runner's Chromium flags: no background traffic, exact heap figures and gc().
 import { CHROMIUM_ARGS } from '../test/helpers/chrome-launcher.mjs';
+import { folder, startStaticServer, type StaticServer } from '../test/helpers/node/static-server.ts';
 import { measureSizes } from './sizes.ts';
 
 const run = promisify(execFile);
@@ -38,6 +37,7 @@ const median = (values: number[]) => {
 async function machine(browser: Browser): Promise<Results['machine']> {
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const debian = (await readFile('/etc/debian_version', 'utf8').catch(() => '')).trim();
   return {
     cpu: model.trim(),
     cores: cpus().length,
@@ -45,7 +45,7 @@ async function machine(browser: Browser): Promise<Results['machine']> {
     freeGiB: Math.round((freemem() / 1024 ** 3) * 10) / 10,
     node: process.version,
     chromium: browser.version(),
-    os: `${process.platform} ${(await readFile('/etc/debian_version', 'utf8').catch(() => '')).trim() ? `Debian ${(await readFile('/etc/debian_version', 'utf8')).trim()}` : ''}`.trim(),
+    os: `${process.platform} ${debian ? `Debian ${debian}` : ''}`.trim(),
   };
 }
 
@@ -58,31 +58,6 @@ async function buildPage(outDir: string): Promise<void> {
     logLevel: 'silent',
     build: { outDir, emptyOutDir: true, minify: true },
   });
-}
-
-/** Serves a folder (no /api: the page calls the backend cross-origin, as a real site calls storage). */
-async function serveFolder(dir: string): Promise<{ url: string; close(): Promise<void> }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = normalize(join(dir, path === '/' ? 'index.html' : decodeURIComponent(path)));
-    if (!file.startsWith(dir + sep)) return void res.writeHead(404).end();
-    stat(file).then(
-      () => {
-        res.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream' });
-        createReadStream(file).pipe(res);
-      },
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
 }
 
 /** A file of `bytes` on disk (not all zeros, so nothing along the way can shortcut it). */
@@ -126,7 +101,7 @@ async function main(): Promise<void> {
   const dataDir = join(work, 'storage');
   let backend: DemoBackend | undefined;
   let browser: Browser | undefined;
-  let site: Awaited<ReturnType<typeof serveFolder>> | undefined;
+  let site: StaticServer | undefined;
   try {
     log('npm run build');
     await run('npm', ['run', 'build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
@@ -136,7 +111,8 @@ async function main(): Promise<void> {
     log('building the bench page (Vite, production)');
     const pageDir = join(work, 'page');
     await buildPage(pageDir);
-    site = await serveFolder(pageDir);
+    // No /api on this origin: the page calls the backend cross-origin, as a real site calls storage.
+    site = await startStaticServer(folder(pageDir));
     backend = await startDemoBackend({ dataDir });
     browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
     const context = await browser.newContext();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { decode } from '@jridgewell/sourcemap-codec';
 
-export const gzipSize = (data: string | Buffer) => gzipSync(data, { level: 9 }).length;
+const gzipSize = (data: string | Buffer) => gzipSync(data, { level: 9 }).length;
 
 export interface GroupSize {
   group: string;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { startDemoBackend } from '../demo/backend/demo-backend.js';
+import { CHROMIUM_ARGS } from '../test/helpers/chrome-launcher.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const out = join(root, 'docs/images');
@@ -15,7 +16,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 /** A PNG of a soft gradient, drawn by the page itself, so the rows show real thumbnails. */
 async function picture(page: Page, hue: number): Promise<Buffer> {
-  const base64 = await page.evaluate(async (h) => {
+  const dataUrl = await page.evaluate((h) => {
     const canvas = document.createElement('canvas');
     canvas.width = canvas.height = 240;
     const g = canvas.getContext('2d')!;
@@ -28,13 +29,9 @@ async function picture(page: Page, hue: number): Promise<Buffer> {
     g.beginPath();
     g.arc(160, 80, 34, 0, Math.PI * 2);
     g.fill();
-    const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let binary = '';
-    for (const byte of bytes) binary += String.fromCharCode(byte);
-    return btoa(binary);
+    return canvas.toDataURL('image/png');
   }, hue);
-  return Buffer.from(base64, 'base64');
+  return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 }
 
 /** Picks files with the element's own file input and waits until each row is complete or failed. */
@@ -95,10 +92,7 @@ async function main(): Promise<void> {
     const url = vite.resolvedUrls?.local[0];
     if (!url) throw new Error('Vite did not say where it listens');
     await mkdir(out, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     await shoot(browser, url, 'light');
     await shoot(browser, url, 'dark');
     console.log(`screenshots: ${['demo-light.png', 'demo-dark.png', 'demo-error.png'].map((name) => `docs/images/${name}`).join(', ')}`);

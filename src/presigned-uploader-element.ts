@@ -22,6 +22,14 @@ type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDe
 const RESTORED = 'restored:';
 const DEFAULT_MULTIPART_THRESHOLD = 100 * 1024 * 1024;
 const ROW_BATCH = 200;
+/** The announcement of each way an upload ends. */
+const ENDINGS = { 'upload-complete': 'complete', 'upload-error': 'error', 'upload-abort': 'abort' } as const;
+
+interface Language {
+  strings: UploaderStrings;
+  /** A locale `Intl` takes. */
+  locale: string;
+}
 
 /** The badge of a file without a preview: its extension, or a dot. */
 function extension(name: string): string {
@@ -141,9 +149,11 @@ export class PresignedUploaderElement extends LitElement {
   #growing = false;
   #formDisabled = false;
   #syncedRevision = -1;
+  /** The files as this update sees them: one snapshot list shared by render() and updated(). */
+  #files: UploadSnapshot[] = [];
   /** Form values the browser restored (back/forward, session restore): files this page never saw. */
   #restored: string[] = [];
-  #merged?: { lang: string; override: PartialStrings; strings: UploaderStrings };
+  #merged?: Language & { lang: string; override: PartialStrings };
   readonly #onPaste = (event: ClipboardEvent): void => {
     const files = event.clipboardData?.files;
     if (!files?.length || this.#isDisabled) return;
@@ -231,8 +241,7 @@ export class PresignedUploaderElement extends LitElement {
     this.removeFile();
     this.#uploads.rejected = [];
     this.#restored = [];
-    this.#syncedRevision = -1;
-    this.requestUpdate();
+    this.#resyncForm();
   }
 
   formDisabledCallback(disabled: boolean): void {
@@ -244,16 +253,12 @@ export class PresignedUploaderElement extends LitElement {
   formStateRestoreCallback(state: string | File | FormData | null): void {
     const values = state instanceof FormData ? [...state.values()] : [state];
     this.#restored = values.filter((value): value is string => typeof value === 'string' && value !== '');
-    this.#syncedRevision = -1;
-    this.requestUpdate();
+    this.#resyncForm();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') {
-      this.#syncedRevision = -1;
-      this.requestUpdate();
-    }
+    if (name === 'lang') this.#resyncForm();
   }
 
   override connectedCallback(): void {
@@ -272,16 +277,28 @@ export class PresignedUploaderElement extends LitElement {
     this.#thumbnails.clear();
   }
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    this.#files = this.files;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (changed.has('concurrency')) this.#uploads.queue.pump();
-    this.#thumbnails.keep(this.headless ? [] : this.files.map((upload) => upload.id));
     this.#growRows();
-    // Progress re-renders every frame; the form value and states only change with a status.
-    if (this.#uploads.revision !== this.#syncedRevision || changed.has('name') || changed.has('required') || changed.has('strings')) {
+    // Progress re-renders every frame; the list, the form value and the states only change with a status.
+    const changes = ['name', 'required', 'strings', 'headless'] as const;
+    if (this.#uploads.revision !== this.#syncedRevision || changes.some((name) => changed.has(name))) {
       this.#syncedRevision = this.#uploads.revision;
+      this.#thumbnails.keep(this.headless ? [] : this.#files.map((upload) => upload.id));
       this.#syncForm();
     }
+  }
+
+  /** Makes the next update set the form value, validity and states again. */
+  #resyncForm(): void {
+    this.#syncedRevision = -1;
+    this.requestUpdate();
   }
 
   /**
@@ -289,7 +306,7 @@ export class PresignedUploaderElement extends LitElement {
    * rows are added a batch per frame instead, so the page stays responsive.
    */
   #growRows(): void {
-    if (this.#rowLimit >= this.files.length || this.#growing) return;
+    if (this.#rowLimit >= this.#files.length || this.#growing) return;
     this.#growing = true;
     afterNextFrame(() => {
       this.#growing = false;
@@ -300,9 +317,9 @@ export class PresignedUploaderElement extends LitElement {
 
   protected override render() {
     if (this.headless) return html`<slot></slot>`;
-    const t = this.#t;
+    const { strings: t, locale } = this.#language;
     const disabled = this.#isDisabled;
-    const files = this.files;
+    const files = this.#files;
     const restored = this.#restored;
     return html`
       <div
@@ -346,12 +363,12 @@ export class PresignedUploaderElement extends LitElement {
               files.length > this.#rowLimit ? files.slice(0, this.#rowLimit) : files,
               (upload) => upload.id,
               // A row is rebuilt only when its file changed: with many files, most rows are idle.
-              (upload) => guard([upload.status, upload.loaded, upload.total, upload.error, t], () => this.#renderFile(upload, t)),
+              (upload) => guard([upload.status, upload.loaded, upload.total, upload.error, t], () => this.#renderFile(upload, t, locale)),
             )}
             ${restored.map((value) => this.#renderRestored(value, t))}
           </ul>`
         : nothing}
-      ${files.length > 1 ? this.#renderTotal(files, t) : nothing}
+      ${files.length > 1 ? this.#renderTotal(files, t, locale) : nothing}
       ${this.#uploads.rejected.map(
         ({ id, file, reason }) => html`<p part="error" class="rejected" data-id=${id}>
           <span>${file.name}: ${t.reject[reason]}</span>
@@ -362,7 +379,7 @@ export class PresignedUploaderElement extends LitElement {
     `;
   }
 
-  #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings) {
+  #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings, locale: string) {
     const active = ACTIVE.has(status);
     const thumbnail = this.#thumbnails.get(id, file);
     const nameId = `name-${id}`;
@@ -372,7 +389,7 @@ export class PresignedUploaderElement extends LitElement {
         : html`<span part="thumbnail" class="thumbnail badge" aria-hidden="true">${extension(file.name)}</span>`}
       <span class="info">
         <span part="file-name" class="name" id=${nameId}>${file.name}</span>
-        <span part="meta" class="meta">${this.#meta(id, status, loaded, total, t)}</span>
+        <span part="meta" class="meta">${this.#meta(id, status, loaded, total, t, locale)}</span>
       </span>
       <span part="status" class="status">${t.status[status]}</span>
       <span class="actions">
@@ -400,12 +417,11 @@ export class PresignedUploaderElement extends LitElement {
     </li>`;
   }
 
-  #renderTotal(files: UploadSnapshot[], t: UploaderStrings) {
+  #renderTotal(files: UploadSnapshot[], t: UploaderStrings, locale: string) {
     // A failed or cancelled file sends nothing more until retried; counting it would stall the bar.
     const counted = files.filter((upload) => upload.status !== 'aborted' && upload.status !== 'error');
     const loaded = counted.reduce((sum, upload) => sum + (upload.status === 'complete' ? upload.total : upload.loaded), 0);
     const total = counted.reduce((sum, upload) => sum + upload.total, 0);
-    const locale = this.#locale;
     return html`<div part="total" class="total">
       <span class="total-label" id="total-label">${t.total}</span>
       <span class="meta">${fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })}</span>
@@ -419,8 +435,7 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   /** Size, and while bytes go out: sent of total, speed and time left. */
-  #meta(id: string, status: UploadStatus, loaded: number, total: number, t: UploaderStrings): string {
-    const locale = this.#locale;
+  #meta(id: string, status: UploadStatus, loaded: number, total: number, t: UploaderStrings, locale: string): string {
     if (status !== 'uploading') return formatSize(total, locale);
     const parts = [fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })];
     const rate = this.#meter.rate(id, total);
@@ -443,51 +458,52 @@ export class PresignedUploaderElement extends LitElement {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  /** The strings of the element's language with the `strings` overrides; rebuilt only when either changes. */
-  get #t(): UploaderStrings {
+  /**
+   * The element's language: its strings with the `strings` overrides, and the locale `Intl` takes;
+   * rebuilt only when the language or the overrides change.
+   */
+  get #language(): Language {
     const lang = closestLang(this);
     if (this.#merged?.lang !== lang || this.#merged.override !== this.strings) {
-      this.#merged = { lang, override: this.strings, strings: mergeStrings(dictionaryFor(lang), this.strings) };
+      this.#merged = { lang, override: this.strings, strings: mergeStrings(dictionaryFor(lang), this.strings), locale: intlLocale(lang) };
     }
-    return this.#merged.strings;
+    return this.#merged;
   }
 
-  get #locale(): string {
-    return intlLocale(closestLang(this));
+  get #t(): UploaderStrings {
+    return this.#language.strings;
   }
 
   /** Feeds the speed meter and the live region from the events the controller fires. */
   #observe(type: keyof PresignedUploaderEventMap, { id, file, loaded, total, percent, error, reason }: AnyDetail): void {
-    const t = this.#t;
-    const name = file.name;
+    const { name } = file;
     switch (type) {
       case 'upload-start':
         this.#meter.forget(id);
         this.#announcer.forget(id);
-        this.#announcer.say(fill(t.announce.start, { name }));
+        this.#announcer.say(fill(this.#t.announce.start, { name }));
         break;
       case 'upload-progress': {
-        // The detail carries the numbers: no snapshot of every file on this per-frame path.
+        // Once per frame per file: the detail carries the numbers, and the language is looked up
+        // only when a milestone is told.
         this.#meter.sample(id, loaded ?? 0, total ?? 0);
         const mark = this.#announcer.milestone(id, percent ?? 0);
-        if (mark !== undefined) this.#announcer.say(fill(t.announce.progress, { name, percent: formatPercent(mark, this.#locale) }));
+        if (mark === undefined) break;
+        const { strings, locale } = this.#language;
+        this.#announcer.say(fill(strings.announce.progress, { name, percent: formatPercent(mark, locale) }));
         break;
       }
       case 'upload-complete':
-        this.#meter.forget(id);
-        this.#announcer.say(fill(t.announce.complete, { name }));
-        break;
       case 'upload-error':
-        this.#meter.forget(id);
-        this.#announcer.say(fill(t.announce.error, { name, message: error?.message ?? '' }));
-        break;
       case 'upload-abort':
         this.#meter.forget(id);
-        this.#announcer.say(fill(t.announce.abort, { name }));
+        this.#announcer.say(fill(this.#t.announce[ENDINGS[type]], { name, message: error?.message ?? '' }));
         break;
-      case 'file-reject':
+      case 'file-reject': {
+        const t = this.#t;
         this.#announcer.say(fill(t.announce.reject, { name, reason: reason ? t.reject[reason] : '' }));
         break;
+      }
     }
     this.requestUpdate();
   }
@@ -498,8 +514,7 @@ export class PresignedUploaderElement extends LitElement {
     const next = rows[rows.findIndex((row) => row.dataset.id === id) + 1]?.dataset.id;
     if (id.startsWith(RESTORED)) {
       this.#restored = this.#restored.filter((value) => `${RESTORED}${value}` !== id);
-      this.#syncedRevision = -1;
-      this.requestUpdate();
+      this.#resyncForm();
     } else {
       this.removeFile(id);
     }
@@ -572,7 +587,7 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   #syncForm(): void {
-    const files = this.files;
+    const files = this.#files;
     const strings = this.#t;
     const complete = [
       ...this.#restored,

@@ -90,7 +90,7 @@ export class UploadController implements ReactiveController {
   /** Queues the files that pass the rules; the others fire `file-reject` and are listed as refused. */
   add(files: Iterable<File>, rules: FileRules & { maxFiles?: number; single?: boolean }): void {
     const accepted: File[] = [];
-    let room = (rules.maxFiles ?? Infinity) - this.queue.uploads.length;
+    let room = (rules.maxFiles ?? Infinity) - this.queue.count;
     for (const file of files) {
       let reason = rejectReason(file, rules);
       if (!reason && (room <= 0 || (rules.single && accepted.length > 0))) reason = 'count';

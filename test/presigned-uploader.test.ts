@@ -1,4 +1,4 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, oneEvent, waitUntil } from '@open-wc/testing';
 import type { UploadCompleteDetail, UploadErrorDetail, UploadProgressDetail } from '../src/events.js';
 import { makeFile } from './helpers/files.js';
 import type { JsonBodyType } from 'msw';
@@ -161,6 +161,7 @@ describe('<presigned-uploader>', () => {
       location: `${STORAGE}/user/user1/actual_file_name.png`,
     });
     expect(new FormData(form).getAll('file1')).to.deep.equal(['111']);
+    expect(el.files[0]).to.deep.include({ status: 'complete', fileId: 111, key: 'user/user1/actual_file_name.png' });
     form.remove();
   });
 
@@ -219,7 +220,10 @@ describe('<presigned-uploader>', () => {
       stage: 'upload',
       error: { code: 'AccessDenied', message: 'Invalid according to Policy: Extra input fields: acl', status: 403 },
     });
-    expect(el.files[0]!.status).to.equal('error');
+    expect(el.files[0]!).to.deep.include({
+      status: 'error',
+      error: { code: 'AccessDenied', message: 'Invalid according to Policy: Extra input fields: acl', status: 403 },
+    });
     await expect(el).to.be.accessible();
   });
 
@@ -306,6 +310,7 @@ describe('<presigned-uploader>', () => {
     const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
     el.addFiles([makeFile()]);
     await reached;
+    expect(el.files[0]!.status).to.equal('registering');
     expect(Object.keys(localStorage).length, 'owed while registering').to.equal(1);
     const aborted = oneEvent(el, 'upload-abort');
     el.cancel();
@@ -383,7 +388,9 @@ describe('<presigned-uploader>', () => {
     expect(el.files[0]!.status).to.equal('signing');
     const aborted = oneEvent(el, 'upload-abort');
     el.cancel(id);
-    expect((await aborted).detail.id).to.equal(id);
+    const abort = await aborted;
+    expect(abort.detail).to.deep.include({ id, file: el.files[0]!.file });
+    expect(abort.bubbles && abort.composed).to.equal(true);
     expect(el.files.map((f) => f.status)).to.deep.equal(['aborted']);
   });
 
@@ -486,6 +493,209 @@ describe('<presigned-uploader>', () => {
       const el = await uploader('endpoint="/api/sign" manual multiple');
       el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer(makeFile('shot.png', 10, 'image/png')), bubbles: true }));
       expect(el.files.map((f) => f.file.name)).to.deep.equal(['shot.png']);
+    });
+  });
+});
+
+describe('<presigned-uploader> contract details', () => {
+  beforeEach(() => localStorage.clear());
+
+  /** A storage answer that refuses the file named `name` (403 AccessDenied) and stores the others. */
+  const refusing = (name: string) => (form: FormData) =>
+    (form.get('file') as File).name === name
+      ? new HttpResponse('<Error><Code>AccessDenied</Code><Message>No</Message></Error>', { status: 403 })
+      : new HttpResponse(null, { status: 204 });
+
+  /** A sign endpoint that never answers `held` files; `seen` resolves once `count` of them asked. */
+  function holdSign(held: (filename: string) => boolean, count = 1) {
+    const asked: string[] = [];
+    let reached!: () => void;
+    const seen = new Promise<void>((resolve) => (reached = resolve));
+    mockJson('/api/sign', (body) => {
+      const { filename } = body as { filename: string };
+      if (!held(filename)) return HttpResponse.json(awsAnswer);
+      asked.push(filename);
+      if (asked.length === count) reached();
+      return new Promise<Response>(() => {});
+    });
+    return { asked, seen };
+  }
+
+  it('addFiles() takes every file it is given, with or without multiple', async () => {
+    const el = await uploader('endpoint="/api/sign" manual');
+    const events = record(el, ['file-reject']);
+    el.addFiles([makeFile('a.jpg'), makeFile('b.jpg'), makeFile('c.jpg')]);
+    expect(events.seen).to.deep.equal([]);
+    expect(el.files.map((f) => [f.file.name, f.status])).to.deep.equal([
+      ['a.jpg', 'queued'],
+      ['b.jpg', 'queued'],
+      ['c.jpg', 'queued'],
+    ]);
+  });
+
+  it('accepts an exact MIME type and a file of exactly max-size bytes', async () => {
+    const el = await uploader('endpoint="/api/sign" accept="application/pdf" max-size="10" manual');
+    const events = record(el, ['file-reject']);
+    el.addFiles([makeFile('x.bin', 10, 'application/pdf'), makeFile('y.txt', 5, 'text/plain'), makeFile('z.pdf', 11, 'application/pdf')]);
+    expect(events.seen.map((e) => [e.detail.file.name, e.detail.reason])).to.deep.equal([
+      ['y.txt', 'type'],
+      ['z.pdf', 'size'],
+    ]);
+    expect(el.files.map((f) => f.file.name)).to.deep.equal(['x.bin']);
+  });
+
+  it('hands out files as a read-only snapshot', async () => {
+    const el = await uploader('endpoint="/api/sign" manual');
+    el.addFiles([makeFile('a.jpg')]);
+    const files = el.files;
+    files.pop();
+    expect(el.files).to.have.length(1);
+    expect(Object.isFrozen(el.files[0])).to.equal(true);
+  });
+
+  it('runs 3 uploads at once by default', async () => {
+    const { asked, seen } = holdSign(() => true, 3);
+    const el = await uploader('endpoint="/api/sign"');
+    el.addFiles(['1', '2', '3', '4', '5'].map((n) => makeFile(`${n}.jpg`)));
+    await seen;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(asked).to.have.length(3);
+    expect(el.files.map((f) => f.status)).to.deep.equal(['signing', 'signing', 'signing', 'queued', 'queued']);
+  });
+
+  it('retries a retryable storage failure 3 times by default', async () => {
+    mockJson('/api/sign', awsAnswer);
+    const storage = mockStorage(() => new HttpResponse('<Error><Code>SlowDown</Code><Message>Reduce your request rate.</Message></Error>', { status: 503 }));
+    const el = await uploader('endpoint="/api/sign" retry-delay="1"');
+    const done = await settle(el, [makeFile()]);
+    expect((done.detail as UploadErrorDetail).error.code).to.equal('SlowDown');
+    expect(storage).to.have.length(4);
+  });
+
+  it('retry(id) and cancel(id) act on that upload alone', async () => {
+    mockJson('/api/sign', awsAnswer);
+    let refuse = true;
+    const storage = mockStorage(() => (refuse ? new HttpResponse('<Error><Code>AccessDenied</Code><Message>No</Message></Error>', { status: 403 }) : new HttpResponse(null, { status: 204 })));
+    const el = await uploader('endpoint="/api/sign" retries="0"');
+    let failed = 0;
+    const bothFailed = new Promise<void>((resolve) => el.addEventListener('upload-error', () => ++failed === 2 && resolve()));
+    el.addFiles([makeFile('a.jpg'), makeFile('b.jpg')]);
+    await bothFailed;
+    refuse = false;
+    const [a] = el.files;
+    const completed = oneEvent(el, 'upload-complete');
+    el.retry(a!.id);
+    expect((await completed).detail.id).to.equal(a!.id);
+    expect(el.files.map((f) => f.status)).to.deep.equal(['complete', 'error']);
+    expect(storage).to.have.length(3);
+
+    worker.resetHandlers();
+    const { seen } = holdSign((filename) => filename === 'c.jpg');
+    mockStorage();
+    el.addFiles([makeFile('c.jpg'), makeFile('d.jpg')]);
+    await seen;
+    const [, , c, d] = el.files;
+    const dDone = new Promise<void>((resolve) => el.addEventListener('upload-complete', (e) => e.detail.id === d!.id && resolve()));
+    el.cancel(c!.id);
+    await dDone;
+    expect(el.files.map((f) => f.status)).to.deep.equal(['complete', 'error', 'aborted', 'complete']);
+  });
+
+  it('counts only completed files in the form value, and the form is invalid while one still uploads', async () => {
+    mockJson('/api/sign', awsAnswer);
+    mockStorage(refusing('bad.jpg'));
+    const form = document.createElement('form');
+    form.innerHTML = '<presigned-uploader name="files" required endpoint="/api/sign" retries="0" multiple></presigned-uploader>';
+    document.body.append(form);
+    const el = form.querySelector('presigned-uploader')!;
+    await el.updateComplete;
+    let settled = 0;
+    const both = new Promise<void>((resolve) => {
+      const count = () => ++settled === 2 && resolve();
+      el.addEventListener('upload-complete', count);
+      el.addEventListener('upload-error', count);
+    });
+    el.addFiles([makeFile('good.jpg'), makeFile('bad.jpg')]);
+    await both;
+    await el.updateComplete;
+    expect(new FormData(form).getAll('files')).to.deep.equal(['uploads/abc/good.jpg']);
+    expect(form.checkValidity()).to.equal(true);
+
+    worker.resetHandlers();
+    const { seen } = holdSign(() => true);
+    el.addFiles([makeFile('slow.jpg')]);
+    await seen;
+    await el.updateComplete;
+    expect(form.checkValidity()).to.equal(false);
+    expect(el.validity.customError).to.equal(true);
+    el.cancel();
+    form.remove();
+  });
+
+  it('fires every event bubbling and composed, each detail with the id and the file', async () => {
+    mockJson('/api/sign', awsAnswer);
+    mockStorage(refusing('bad.jpg'));
+    const el = await uploader('endpoint="/api/sign" accept="image/*" retries="0" multiple');
+    const events = record(el);
+    const files = [makeFile('good.jpg'), makeFile('bad.jpg'), makeFile('notes.txt', 10, 'text/plain')];
+    let settled = 0;
+    const both = new Promise<void>((resolve) => {
+      const count = () => ++settled === 2 && resolve();
+      el.addEventListener('upload-complete', count);
+      el.addEventListener('upload-error', count);
+    });
+    el.addFiles(files);
+    await both;
+    expect(new Set(events.names())).to.deep.equal(new Set(['file-reject', 'upload-start', 'upload-progress', 'upload-complete', 'upload-error']));
+    for (const event of events.seen) {
+      expect(event.bubbles && event.composed, event.type).to.equal(true);
+      expect(files, event.type).to.include(event.detail.file);
+      expect(event.detail.id, event.type).to.be.a('string');
+    }
+  });
+
+  it('fills {lastModified} in the sign body', async () => {
+    const sign = mockJson('/api/sign', awsAnswer);
+    mockStorage();
+    const el = await uploader(`endpoint="/api/sign" sign-body='{"modified":"{lastModified}","name":"{name}"}'`);
+    await settle(el, [makeFile('a.jpg')]);
+    expect(sign[0]!.body).to.deep.equal({ modified: 1_700_000_000_000, name: 'a.jpg' });
+  });
+
+  describe('multipart', () => {
+    const multipart = (threshold = 10) => uploader(`endpoint="/api/sign" multipart-endpoint="/api/multipart" multipart-threshold="${threshold}"`);
+
+    it('says what is missing from a multipart answer, as a sign error', async () => {
+      mockJson('/api/multipart', { key: 'uploads/big.bin' });
+      const el = await multipart();
+      const done = await settle(el, [makeFile('big.bin', 100)]);
+      expect(done.detail).to.deep.include({ stage: 'sign' });
+      expect((done.detail as UploadErrorDetail).error).to.deep.include({
+        code: 'InvalidMultipartResponse',
+        message: 'multipart create response: missing "uploadId"',
+      });
+    });
+
+    it('aborts the multipart upload on storage when cancelled, and forgets it', async () => {
+      const calls = mockJson('/api/multipart', (body) => {
+        const { action, partNumber } = body as { action: string; partNumber?: number };
+        if (action === 'create') return HttpResponse.json({ uploadId: 'up-1', key: 'uploads/big.bin' });
+        if (action === 'sign-part') return HttpResponse.json({ url: `${STORAGE}/uploads/big.bin?partNumber=${partNumber}&uploadId=up-1` });
+        return HttpResponse.json({});
+      });
+      let putting!: () => void;
+      const reached = new Promise<void>((resolve) => (putting = resolve));
+      worker.use(http.put(`${STORAGE}/uploads/big.bin`, () => (putting(), new Promise<Response>(() => {}))));
+      const el = await multipart();
+      el.addFiles([makeFile('big.bin', 100)]);
+      await reached;
+      expect(Object.keys(localStorage).some((key) => key.includes('multipart')), 'remembered while it runs').to.equal(true);
+      const aborted = oneEvent(el, 'upload-abort');
+      el.cancel();
+      await aborted;
+      await waitUntil(() => calls.some(({ body }) => (body as { action: string }).action === 'abort'), 'no abort call');
+      expect(calls.at(-1)!.body).to.deep.equal({ action: 'abort', uploadId: 'up-1', key: 'uploads/big.bin' });
+      expect(Object.keys(localStorage)).to.deep.equal([]);
     });
   });
 });

@@ -3,9 +3,11 @@ import {
   GetBucketCorsCommand,
   HeadBucketCommand,
   PutBucketCorsCommand,
-  S3Client,
   type CORSRule,
+  type S3Client,
 } from '@aws-sdk/client-s3';
+import { createS3Client } from '../../src/server/s3-client.js';
+import { httpStatusOf } from '../../src/server/storage-error.js';
 import { startDevStorage } from '../dev-storage/dev-storage.js';
 import { DEV_STORAGE, type S3Config } from './storage-config.js';
 
@@ -57,10 +59,10 @@ export async function openDemoStorage(options: OpenStorageOptions): Promise<Demo
     region: DEV_STORAGE.region,
     buckets: [DEV_STORAGE.bucket],
   });
-  const client = new S3Client({
+  const client = createS3Client({
+    bucket: DEV_STORAGE.bucket,
     endpoint: dev.url,
     region: DEV_STORAGE.region,
-    forcePathStyle: true,
     credentials: { accessKeyId: DEV_STORAGE.accessKeyId, secretAccessKey: DEV_STORAGE.secretAccessKey },
   });
   return {
@@ -79,9 +81,10 @@ export async function openDemoStorage(options: OpenStorageOptions): Promise<Demo
 }
 
 async function openConfigured(config: S3Config): Promise<DemoStorage> {
-  const client = new S3Client({
+  const client = createS3Client({
+    bucket: config.bucket,
     region: config.region,
-    ...(config.endpoint && { endpoint: config.endpoint, forcePathStyle: true }),
+    ...(config.endpoint && { endpoint: config.endpoint }),
     ...(config.credentials && { credentials: config.credentials }),
   });
   await checkBucket(client, config);
@@ -107,7 +110,7 @@ async function checkBucket(client: S3Client, config: S3Config): Promise<void> {
   try {
     await client.send(new HeadBucketCommand({ Bucket: config.bucket }));
   } catch (error) {
-    if (httpStatus(error) !== 404 || !config.endpoint) {
+    if (httpStatusOf(error) !== 404 || !config.endpoint) {
       throw new Error(`The configured storage is not usable: ${where}: ${describe(error)}`, { cause: error });
     }
     await client.send(new CreateBucketCommand({ Bucket: config.bucket }));
@@ -125,10 +128,6 @@ async function checkBucket(client: S3Client, config: S3Config): Promise<void> {
       `demo: ${where} has no CORS rules, so browser uploads to it will fail. Add one such as ${JSON.stringify([CORS_RULE])}.`,
     );
   }
-}
-
-export function httpStatus(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 }
 
 function describe(error: unknown): string {

@@ -1,9 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, type _Object } from '@aws-sdk/client-s3';
+import { DEFAULT_CONTENT_TYPE } from '../../src/server/content-type.js';
+import { jsonResponse } from '../../src/server/json-response.js';
+import { httpStatusOf } from '../../src/server/storage-error.js';
 import type { DemoStorage } from './demo-storage.js';
-import { fail, json, type Handler } from './router.js';
+import { fail, type Handler } from './router.js';
 
 /** Every key the demo writes starts here; the list and the content route show nothing else. */
-export const DEMO_PREFIX = 'uploads/';
+const DEMO_PREFIX = 'uploads/';
 /** Most objects the list answers, newest first. */
 const LIST_LIMIT = 100;
 /** Pages of 1000 keys read before giving up on finding the newest ones in a huge bucket. */
@@ -43,7 +46,7 @@ export function listObjectsHandler(storage: DemoStorage, link: ObjectLink): Hand
     const newest = found
       .filter((object) => object.Key !== undefined)
       .sort((a, b) => (b.LastModified?.getTime() ?? 0) - (a.LastModified?.getTime() ?? 0));
-    return json(200, {
+    return jsonResponse(200, {
       storage: {
         kind: storage.kind,
         bucket: storage.bucket,
@@ -73,7 +76,7 @@ export function objectContentHandler(storage: DemoStorage): Handler {
       const object = await storage.client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: key }));
       const name = key.slice(key.lastIndexOf('/') + 1);
       const headers = new Headers({
-        'Content-Type': object.ContentType || 'application/octet-stream',
+        'Content-Type': object.ContentType || DEFAULT_CONTENT_TYPE,
         'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(name)}`,
         // Uploaded files are the visitor's, not the demo's: never let them run as pages of this origin.
         'Content-Security-Policy': "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'",
@@ -84,8 +87,7 @@ export function objectContentHandler(storage: DemoStorage): Handler {
       const body = object.Body?.transformToWebStream() ?? null;
       return new Response(body as ReadableStream<Uint8Array> | null, { status: 200, headers });
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 404) return fail(404, 'NoSuchKey', `No object is stored under "${key}".`);
+      if (httpStatusOf(error) === 404) return fail(404, 'NoSuchKey', `No object is stored under "${key}".`);
       throw error;
     }
   };

@@ -1,6 +1,8 @@
 // A tiny router on method + path for fetch-API handlers, with open CORS: browser end-to-end tests
 // call the demo backend from their own origin, and `npm start` reaches it through Vite's proxy.
 
+import { jsonResponse } from '../../src/server/json-response.js';
+
 export type Handler = (request: Request) => Promise<Response>;
 
 const CORS: Readonly<Record<string, string>> = {
@@ -10,17 +12,9 @@ const CORS: Readonly<Record<string, string>> = {
   'Access-Control-Max-Age': '600',
 };
 
-/** A JSON answer that no cache keeps: sign answers hold fresh signatures. */
-export function json(status: number, data: unknown): Response {
-  return new Response(JSON.stringify(data), {
-    status,
-    headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-  });
-}
-
 /** The error shape the element reads for non-2xx answers of the demo's own routes: `{ code, message }`. */
 export function fail(status: number, code: string, message: string): Response {
-  return json(status, { code, message });
+  return jsonResponse(status, { code, message });
 }
 
 /** One handler for `routes` (keys like `POST /api/sign`); answers 404, 405 and CORS preflights itself. */

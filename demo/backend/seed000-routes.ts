@@ -3,9 +3,12 @@
 // file's name appended to the key, then register the file with `file_name` = that key.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { httpStatus, type DemoStorage } from './demo-storage.js';
+import { DEFAULT_CONTENT_TYPE } from '../../src/server/content-type.js';
+import { jsonResponse } from '../../src/server/json-response.js';
+import { httpStatusOf } from '../../src/server/storage-error.js';
+import type { DemoStorage } from './demo-storage.js';
 import type { ObjectLink } from './object-routes.js';
-import { fail, json, readObject, wholeNumber, type Handler } from './router.js';
+import { fail, readObject, wholeNumber, type Handler } from './router.js';
 
 const MAX_SIZE = 2 * 1024 ** 3;
 const EXPIRES_IN = 600;
@@ -13,7 +16,7 @@ const MIME = /^[\w.+-]+\/[\w.+-]+$/;
 /** The inputs in the order Traffio's example lists them; any others follow. */
 const INPUT_ORDER = ['Content-Type', 'key', 'X-Amz-Credential', 'X-Amz-Algorithm', 'X-Amz-Date', 'Policy', 'X-Amz-Signature'];
 
-export function personPrefix(personId: number): string {
+function personPrefix(personId: number): string {
   return `uploads/person/${personId}/`;
 }
 
@@ -28,7 +31,7 @@ export function uploadPersonFileHandler(storage: DemoStorage): Handler {
       return fail(400, 'InvalidRequest', '"file_type" must be a MIME type such as "image/jpeg".');
     }
     // A browser that does not know the type sends ''; the object still needs one.
-    const contentType = fileType || 'application/octet-stream';
+    const contentType = fileType || DEFAULT_CONTENT_TYPE;
     const prefix = `${personPrefix(personId)}${Math.floor(Date.now() / 1000)}/`;
     // A key ending in ${filename} makes the SDK write a starts-with condition on the prefix,
     // so the browser may append the file's name; the form then gets the bare prefix.
@@ -45,7 +48,7 @@ export function uploadPersonFileHandler(storage: DemoStorage): Handler {
       ...INPUT_ORDER.filter((name) => name in inputs).map((name) => [name, inputs[name]!] as const),
       ...Object.entries(inputs).filter(([name]) => !INPUT_ORDER.includes(name)),
     ]);
-    return json(200, {
+    return jsonResponse(200, {
       formAttributes: { action: post.url, method: 'POST', enctype: 'multipart/form-data', key: prefix },
       formInputs: ordered,
       person_id: String(personId),
@@ -73,10 +76,10 @@ export function personFileHandler(storage: DemoStorage, link: ObjectLink): Handl
     try {
       await storage.client.send(new HeadObjectCommand({ Bucket: storage.bucket, Key: key }));
     } catch (error) {
-      if (httpStatus(error) === 404) return fail(404, 'NoSuchKey', `No file is stored under "${key}".`);
+      if (httpStatusOf(error) === 404) return fail(404, 'NoSuchKey', `No file is stored under "${key}".`);
       throw error;
     }
     const title = typeof body?.file_title === 'string' && body.file_title ? body.file_title : key.slice(key.lastIndexOf('/') + 1);
-    return json(200, { file_id: nextFileId++, file_name: key, file_title: title, file_url: link(key) });
+    return jsonResponse(200, { file_id: nextFileId++, file_name: key, file_title: title, file_url: link(key) });
   };
 }

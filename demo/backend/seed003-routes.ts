@@ -4,13 +4,14 @@
 // the field's value. Refusals come as `{ success: false, status: { code, description } }`.
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { jsonResponse } from '../../src/server/json-response.js';
 import type { DemoStorage } from './demo-storage.js';
-import { json, readObject, wholeNumber, type Handler } from './router.js';
+import { readObject, wholeNumber, type Handler } from './router.js';
 
 /** The vendor's default limit, error 271. */
-export const MAX_FILE_SIZE = 16 * 1024 * 1024;
+const MAX_FILE_SIZE = 16 * 1024 * 1024;
 /** Created but unsubmitted files per form field before error 267. */
-export const MAX_PENDING = 6;
+const MAX_PENDING = 6;
 /** Seconds an entry may wait for its upload; the policy expires with it. */
 const EXPIRES_IN = 600;
 const FIELD_ID = /^[\w.-]{1,64}$/;
@@ -33,9 +34,9 @@ interface FileEntry {
 }
 
 const refuse = (code: number, description: string, status = 400) =>
-  json(status, { success: false, status: { code, description } });
+  jsonResponse(status, { success: false, status: { code, description } });
 
-export function taskFolder(taskId: number, fileId: number): string {
+function taskFolder(taskId: number, fileId: number): string {
   return `uploads/task/${taskId}/${fileId}/`;
 }
 
@@ -91,7 +92,7 @@ export function createSeed003Handlers(storage: DemoStorage): { create: Handler; 
       Expires: EXPIRES_IN,
     });
     entries.set(fileId, { fileId, taskId, fieldId, folder, expiresAt });
-    return json(200, {
+    return jsonResponse(200, {
       success: true,
       value: {
         file_id: fileId,
@@ -124,7 +125,7 @@ export function createSeed003Handlers(storage: DemoStorage): { create: Handler; 
     }
     // Submitted files are the fields' values now; the others are dropped, as the vendor does.
     for (const entry of [...entries.values()]) if (entry.taskId === taskId) entries.delete(entry.fileId);
-    return json(200, { success: true });
+    return jsonResponse(200, { success: true });
   };
 
   return { create, submit };

@@ -1,15 +1,12 @@
 import { parseArgs } from 'node:util';
+import { DEV_STORAGE } from '../backend/storage-config.js';
 import type { DevStorageOptions } from './dev-storage.js';
 
-/** The embedded defaults: the demo's backend signs with these when no real storage is configured. */
+/** The embedded defaults: the demo backend's DEV_STORAGE (it signs with those when no real storage is configured), and where to listen. */
 export const DEV_STORAGE_DEFAULTS = {
+  ...DEV_STORAGE,
   port: 9000,
   host: '127.0.0.1',
-  dataDir: '.data/storage',
-  accessKeyId: 'presigned-uploader-dev',
-  secretAccessKey: 'presigned-uploader-dev-secret',
-  bucket: 'uploads',
-  region: 'us-east-1',
 } as const;
 
 export const USAGE = `Usage: tsx demo/dev-storage/cli.ts [options]

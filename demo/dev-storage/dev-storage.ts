@@ -1,16 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Answer } from './answer.js';
 import { answerPreflight, setCorsHeaders } from './cors.js';
 import { MultipartStore } from './multipart-store.js';
 import { isValidBucketName, ObjectStore } from './object-store.js';
-import { answerObjectWrite, isObjectWrite, type Answer } from './object-writes.js';
+import { answerObjectWrite, isObjectWrite } from './object-writes.js';
 import { ClientGone } from './post-form.js';
 import { receivePostUpload } from './post-upload.js';
 import { verifyRequestSignature } from './request-auth.js';
 import { serveListing, serveObject } from './read-handlers.js';
 import { encodeKeyPath, parseRequestTarget } from './request-target.js';
-import { S3Error } from './s3-error.js';
+import { notImplemented, S3Error } from './s3-error.js';
 import { errorXml, locationConstraintXml } from './s3-xml.js';
 
 export interface DevStorageOptions {
@@ -145,12 +146,13 @@ async function handle(context: Context, request: IncomingMessage, response: Serv
 async function route(context: Context, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const method = request.method ?? 'GET';
   if (method === 'OPTIONS') return answerPreflight(request, response);
-  const { bucket, key, query } = parseRequestTarget(request.url ?? '/');
+  const target = parseRequestTarget(request.url ?? '/');
+  const { bucket, key, query } = target;
   const onBucket = key === '';
   const isUpload = method === 'POST' && onBucket;
   // A browser POST is authorized by its signed policy; every other request by SigV4, when signed at all.
-  const signed = isUpload ? undefined : verifyRequestSignature(request, { region: context.region, secretFor: context.secretFor, now: () => new Date() });
-  if (bucket === '') throw notImplemented(`${method} /`);
+  const signed = isUpload ? undefined : verifyRequestSignature(request, target, { region: context.region, secretFor: context.secretFor, now: () => new Date() });
+  if (bucket === '') throw notServed(`${method} /`);
   if (!isValidBucketName(bucket)) throw new S3Error(400, 'InvalidBucketName', 'The specified bucket is not valid.', { BucketName: bucket });
   const subresources = SUBRESOURCES.filter((name) => query.has(name));
   const subresource = subresources[0];
@@ -179,7 +181,7 @@ async function route(context: Context, request: IncomingMessage, response: Serve
     });
     return sendAnswer(response, answer);
   }
-  if (subresource) throw notImplemented(`${method} ?${subresource}`);
+  if (subresource) throw notServed(`${method} ?${subresource}`);
 
   if (isUpload) {
     const answer = await receivePostUpload(request, {
@@ -195,17 +197,18 @@ async function route(context: Context, request: IncomingMessage, response: Serve
   if ((method === 'GET' || method === 'HEAD') && !onBucket) return serveObject(context.store, bucket, key, response, method === 'GET');
   if (method === 'HEAD') return sendEmpty(response, { 'x-amz-bucket-region': context.region });
   if (method === 'GET') return serveListing(context.store, bucket, query, response);
-  if (method === 'POST' || method === 'PUT' || method === 'DELETE') throw notImplemented(`${method} on ${onBucket ? 'a bucket' : 'an object'}`);
+  if (method === 'POST' || method === 'PUT' || method === 'DELETE') throw notServed(`${method} on ${onBucket ? 'a bucket' : 'an object'}`);
   throw new S3Error(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', {
     Method: method,
     ResourceType: onBucket ? 'BUCKET' : 'OBJECT',
   });
 }
 
-function notImplemented(what: string): S3Error {
-  return new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
-    Header: `${what} is not implemented by this dev storage: it takes browser POST uploads, PutObject and multipart uploads, and serves GET, HEAD and ListObjectsV2.`,
-  });
+/** A call this storage does not answer, with what it does answer. */
+function notServed(what: string): S3Error {
+  return notImplemented(
+    `${what} is not implemented by this dev storage: it takes browser POST uploads, PutObject and multipart uploads, and serves GET, HEAD and ListObjectsV2.`,
+  );
 }
 
 function objectUrl(request: IncomingMessage, context: Context, bucket: string, key: string): string {

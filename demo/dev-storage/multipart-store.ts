@@ -34,7 +34,7 @@ export interface RequestedPart {
 }
 
 /** S3's floor for every part but the last. */
-export const MIN_PART_BYTES = 5 * 1024 * 1024;
+const MIN_PART_BYTES = 5 * 1024 * 1024;
 export const MAX_PART_NUMBER = 10_000;
 
 // Like `.tmp`, a name no bucket can have. Uploads survive restarts, as on S3, until completed or aborted.
@@ -42,7 +42,7 @@ const UPLOADS_DIR = '.multipart';
 // Upload ids name folders: only ids of exactly this shape (the ones this server makes) are looked up.
 const UPLOAD_ID = /^[A-Za-z0-9_-]{43}$/;
 
-export function noSuchUpload(uploadId: string): S3Error {
+function noSuchUpload(uploadId: string): S3Error {
   return new S3Error(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
     UploadId: uploadId,
   });

@@ -1,11 +1,13 @@
 import { readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import type { Answer } from './answer.js';
 import { malformedXml, parseCompleteMultipartUpload } from './complete-request.js';
 import { MAX_PART_NUMBER, type MultipartStore, type MultipartUpload } from './multipart-store.js';
+import { checkKeyLength } from './object-key.js';
 import type { ObjectStore } from './object-store.js';
 import type { SignedRequest } from './request-auth.js';
 import { receiveBody } from './request-body.js';
-import { S3Error } from './s3-error.js';
+import { notImplemented, S3Error } from './s3-error.js';
 import { completeMultipartUploadXml, initiateMultipartUploadXml, listPartsXml } from './s3-xml.js';
 import { requestAttributes } from './stored-headers.js';
 
@@ -23,16 +25,9 @@ export interface WriteTarget {
   now(): Date;
 }
 
-export interface Answer {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 // S3's limits: 5 GiB for one PUT or one part; the XML listing 10,000 parts stays far below 2 MiB.
 const MAX_PUT_BYTES = 5 * 1024 ** 3;
 const MAX_COMPLETE_XML_BYTES = 2 * 1024 * 1024;
-const MAX_KEY_BYTES = 1024;
 const MAX_LISTED_PARTS = 1000;
 
 /** Whether `answerObjectWrite` takes this request: PutObject and the five multipart calls. */
@@ -53,7 +48,7 @@ export async function answerObjectWrite(request: IncomingMessage, target: WriteT
   const method = request.method ?? 'GET';
   const uploadId = target.query.get('uploadId');
   if (uploadId === null) {
-    checkKey(target.key);
+    checkKeyLength(target.key);
     return method === 'POST' ? createUpload(request, target) : putObject(request, signed, target);
   }
   const upload = await target.uploads.get(target.bucket, target.key, uploadId);
@@ -131,17 +126,8 @@ async function readSmallBody(request: IncomingMessage, signed: SignedRequest, ta
 /** Headers that would make this a different call (CopyObject, UploadPartCopy, a conditional write) that is not implemented. */
 function refuseUnimplemented(request: IncomingMessage): void {
   for (const name of ['x-amz-copy-source', 'if-match', 'if-none-match']) {
-    if (request.headers[name] !== undefined) {
-      throw new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
-        Header: `${name} is not implemented by this dev storage.`,
-      });
-    }
+    if (request.headers[name] !== undefined) throw notImplemented(`${name} is not implemented by this dev storage.`);
   }
-}
-
-function checkKey(key: string): void {
-  const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > MAX_KEY_BYTES) throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', { MaxSizeAllowed: MAX_KEY_BYTES, Size: bytes });
 }
 
 function parsePartNumber(text: string | null): number {

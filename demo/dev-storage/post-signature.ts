@@ -1,5 +1,5 @@
-import { missingPostField, S3Error } from './s3-error.js';
-import { parseCredential, sign, signaturesMatch, signingKey, type SigningKeys } from './sigv4.js';
+import { credentialParameterError, MALFORMED_CREDENTIAL, missingPostField, S3Error, signatureDoesNotMatch } from './s3-error.js';
+import { parseCredential, secretForScope, sign, signaturesMatch, signingKey, type SigningKeys } from './sigv4.js';
 
 /**
  * Checks a browser POST's SigV4 fields: known access key, credential scoped to this region and
@@ -27,23 +27,10 @@ export function verifyPostSignature(values: ReadonlyMap<string, string>, keys: S
   if (signature === undefined) throw missingPostField('x-amz-signature');
 
   const scope = parseCredential(credential);
-  const malformed = (reason: string) => new S3Error(400, 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; ${reason}`);
-  if (!scope) throw malformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
-  const secret = keys.secretFor(scope.accessKeyId);
-  if (secret === undefined) {
-    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
-      AWSAccessKeyId: scope.accessKeyId,
-    });
-  }
-  if (scope.region !== keys.region) throw malformed(`the region '${scope.region}' is wrong; expecting '${keys.region}'`);
-  if (scope.service !== 's3') throw malformed(`incorrect service '${scope.service}'. This endpoint belongs to 's3'.`);
+  if (!scope) throw credentialParameterError(MALFORMED_CREDENTIAL);
+  const secret = secretForScope(scope, keys, credentialParameterError);
+  if (scope.service !== 's3') throw credentialParameterError(`incorrect service '${scope.service}'. This endpoint belongs to 's3'.`);
 
-  if (!signaturesMatch(sign(signingKey(secret, scope), policyText), signature)) {
-    throw new S3Error(
-      403,
-      'SignatureDoesNotMatch',
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-    );
-  }
+  if (!signaturesMatch(sign(signingKey(secret, scope), policyText), signature)) throw signatureDoesNotMatch();
   return policyText;
 }

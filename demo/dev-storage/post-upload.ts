@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { Answer } from './answer.js';
+import { checkKeyLength } from './object-key.js';
 import type { ObjectStore, StoredObject } from './object-store.js';
 import { readPostForm, type FilePart, type PostForm } from './post-form.js';
 import { allowedSize, checkPostPolicy, parsePostPolicy } from './post-policy.js';
@@ -18,12 +20,6 @@ export interface UploadTarget extends SigningKeys {
   now(): Date;
 }
 
-export interface PostAnswer {
-  status: 200 | 201 | 204 | 303;
-  headers: Record<string, string>;
-  body: string;
-}
-
 /** The form after every check S3 makes before reading the file. */
 interface AcceptedForm {
   key: string;
@@ -34,14 +30,12 @@ interface AcceptedForm {
   values: Map<string, string>;
 }
 
-const MAX_KEY_BYTES = 1024;
-
 /**
  * S3's browser POST (SigV4 POST policy): checks the signature and the policy, streams the file
  * to a temp file within the size range, then moves it into place. Throws S3Error for refusals,
  * ClientGone when the client left; either way nothing partial is stored.
  */
-export async function receivePostUpload(request: IncomingMessage, target: UploadTarget): Promise<PostAnswer> {
+export async function receivePostUpload(request: IncomingMessage, target: UploadTarget): Promise<Answer> {
   const form = await readPostForm(request);
   let accepted: AcceptedForm;
   try {
@@ -121,10 +115,7 @@ function acceptForm(form: PostForm, target: UploadTarget): AcceptedForm {
   checkPostPolicy(policy, { values: checked, sentNames: form.fields.map((field) => field.name) }, target.now());
 
   if (key === '') throw new S3Error(400, 'InvalidArgument', 'User key must have a length greater than 0.', { ArgumentName: 'key', ArgumentValue: '' });
-  const keyBytes = Buffer.byteLength(key, 'utf8');
-  if (keyBytes > MAX_KEY_BYTES) {
-    throw new S3Error(400, 'KeyTooLongError', 'Your key is too long', { MaxSizeAllowed: MAX_KEY_BYTES, Size: keyBytes });
-  }
+  checkKeyLength(key);
   const { min, max } = allowedSize(policy);
   return { key, file, minBytes: min, maxBytes: max, values: checked };
 }
@@ -133,8 +124,8 @@ function storedObject(key: string, size: number, etag: string, values: ReadonlyM
   return { key, size, etag, lastModified: now.toISOString(), ...objectAttributes(values) };
 }
 
-/** success_action_redirect, else success_action_status: 201 with S3's XML, 200 or (default) 204 empty. */
-function answer(target: UploadTarget, key: string, etag: string, values: ReadonlyMap<string, string>): PostAnswer {
+/** success_action_redirect (303), else success_action_status: 201 with S3's XML, 200 or (default) 204 empty. */
+function answer(target: UploadTarget, key: string, etag: string, values: ReadonlyMap<string, string>): Answer {
   const location = target.objectUrl(key);
   const headers: Record<string, string> = { ETag: `"${etag}"`, Location: location };
   const redirect = redirectUrl(values.get('success_action_redirect') ?? values.get('redirect'));

@@ -1,7 +1,17 @@
 import type { IncomingMessage } from 'node:http';
-import { splitRawUrl } from './request-target.js';
-import { S3Error } from './s3-error.js';
-import { canonicalRequest, parseCredential, sign, signaturesMatch, signingKey, stringToSign, type CredentialScope, type SigningKeys } from './sigv4.js';
+import type { RequestTarget } from './request-target.js';
+import { credentialParameterError, MALFORMED_CREDENTIAL, S3Error, signatureDoesNotMatch } from './s3-error.js';
+import {
+  canonicalRequest,
+  parseCredential,
+  secretForScope,
+  sign,
+  signaturesMatch,
+  signingKey,
+  stringToSign,
+  type CredentialScope,
+  type SigningKeys,
+} from './sigv4.js';
 
 export interface RequestVerifier extends SigningKeys {
   now(): Date;
@@ -34,22 +44,13 @@ const MAX_CLOCK_SKEW_MS = 15 * 60 * 1000;
  * (undefined): reads are open on this dev server (its objects are test uploads), yet a client
  * with the wrong secret still learns it, as it would from S3. Writes require a signature.
  */
-export function verifyRequestSignature(request: IncomingMessage, verifier: RequestVerifier): SignedRequest | undefined {
-  const { rawPath, rawQuery } = splitRawUrl(request.url ?? '/');
-  const query = new URLSearchParams(rawQuery);
+export function verifyRequestSignature(request: IncomingMessage, target: RequestTarget, verifier: RequestVerifier): SignedRequest | undefined {
+  const { rawPath, rawQuery, query } = target;
   const presented = request.headers.authorization !== undefined ? fromHeader(request) : query.has('X-Amz-Signature') ? fromQuery(query) : undefined;
   if (!presented) return undefined;
   const { scope, amzDate, malformed } = presented;
 
-  const secret = verifier.secretFor(scope.accessKeyId);
-  if (secret === undefined) {
-    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
-      AWSAccessKeyId: scope.accessKeyId,
-    });
-  }
-  if (scope.region !== verifier.region) {
-    throw malformed(`the region '${scope.region}' is wrong; expecting '${verifier.region}'`);
-  }
+  const secret = secretForScope(scope, verifier, malformed);
   const signedAt = parseAmzDate(amzDate);
   if (signedAt === undefined || !amzDate.startsWith(scope.date)) throw malformed('X-Amz-Date must match the credential date.');
   const now = verifier.now().getTime();
@@ -79,14 +80,7 @@ export function verifyRequestSignature(request: IncomingMessage, verifier: Reque
   const headers = presented.signedHeaders.map((name) => [name, (request.headersDistinct[name] ?? []).join(',')] as const);
   const canonical = canonicalRequest({ method: request.method ?? 'GET', rawPath, rawQuery, headers, payloadHash: presented.payloadHash });
   const expected = sign(signingKey(secret, scope), stringToSign(amzDate, scope, canonical));
-  if (!signaturesMatch(expected, presented.signature)) {
-    throw new S3Error(
-      403,
-      'SignatureDoesNotMatch',
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-      { AWSAccessKeyId: scope.accessKeyId },
-    );
-  }
+  if (!signaturesMatch(expected, presented.signature)) throw signatureDoesNotMatch({ AWSAccessKeyId: scope.accessKeyId });
   return { payloadHash: presented.payloadHash, presigned: presented.expires !== undefined };
 }
 
@@ -122,13 +116,11 @@ function fromHeader(request: IncomingMessage): Presented {
 
 /** A presigned URL: `?X-Amz-Algorithm=...&X-Amz-Credential=...&X-Amz-Date=...&X-Amz-Expires=...&X-Amz-SignedHeaders=...&X-Amz-Signature=...` */
 function fromQuery(query: URLSearchParams): Presented {
-  const malformed = (reason: string) =>
-    new S3Error(400, 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; ${reason}`);
   if (query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') {
     throw new S3Error(400, 'AuthorizationQueryParametersError', 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
   }
   const scope = parseCredential(query.get('X-Amz-Credential') ?? '');
-  if (!scope) throw malformed('the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".');
+  if (!scope) throw credentialParameterError(MALFORMED_CREDENTIAL);
   const expires = Number(query.get('X-Amz-Expires'));
   if (!Number.isInteger(expires) || expires < 1 || expires > 604800) {
     throw new S3Error(400, 'AuthorizationQueryParametersError', 'X-Amz-Expires must be between 1 and 604800 seconds.');
@@ -140,7 +132,7 @@ function fromQuery(query: URLSearchParams): Presented {
     signature: query.get('X-Amz-Signature') ?? '',
     payloadHash: query.get('X-Amz-Content-Sha256') ?? 'UNSIGNED-PAYLOAD',
     expires,
-    malformed,
+    malformed: credentialParameterError,
   };
 }
 

@@ -6,7 +6,7 @@ import { crc32 } from 'node:zlib';
 import { AwsChunkedDecoder } from './aws-chunked.js';
 import { ClientGone } from './post-form.js';
 import type { SignedRequest } from './request-auth.js';
-import { S3Error } from './s3-error.js';
+import { notImplemented, S3Error } from './s3-error.js';
 import { spoolToFile } from './spool-file.js';
 
 /** A body on disk whose every declared digest matched. */
@@ -67,9 +67,9 @@ export async function receiveBody(request: IncomingMessage, signed: SignedReques
   const { payloadHash } = signed;
   const chunked = payloadHash === 'STREAMING-UNSIGNED-PAYLOAD-TRAILER';
   if (payloadHash.startsWith('STREAMING-') && !chunked) {
-    throw new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', {
-      Header: `x-amz-content-sha256: ${payloadHash} is not implemented by this dev storage; send UNSIGNED-PAYLOAD, a hex SHA-256 or STREAMING-UNSIGNED-PAYLOAD-TRAILER.`,
-    });
+    throw notImplemented(
+      `x-amz-content-sha256: ${payloadHash} is not implemented by this dev storage; send UNSIGNED-PAYLOAD, a hex SHA-256 or STREAMING-UNSIGNED-PAYLOAD-TRAILER.`,
+    );
   }
   const payloadSha256 = /^[0-9a-f]{64}$/.test(payloadHash) ? payloadHash : undefined;
   if (!payloadSha256 && !chunked && payloadHash !== 'UNSIGNED-PAYLOAD') {
@@ -157,7 +157,8 @@ function declaredSize(request: IncomingMessage, chunked: boolean): number {
 function expectedContentMd5(request: IncomingMessage): string | undefined {
   const value = header(request, 'content-md5');
   if (value === undefined) return undefined;
-  if (Buffer.from(value, 'base64').length !== 16 || Buffer.from(value, 'base64').toString('base64') !== value) {
+  const digest = Buffer.from(value, 'base64');
+  if (digest.length !== 16 || digest.toString('base64') !== value) {
     throw new S3Error(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.', { 'Content-MD5': value });
   }
   return value;

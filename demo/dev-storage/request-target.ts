@@ -7,6 +7,10 @@ export interface RequestTarget {
   /** '' for the bucket itself (`/BUCKET` and `/BUCKET/`). */
   key: string;
   query: URLSearchParams;
+  /** The path as sent, still percent-encoded: what a SigV4 signature covers. */
+  rawPath: string;
+  /** The query as sent, without `?`. */
+  rawQuery: string;
 }
 
 /**
@@ -19,11 +23,11 @@ export function parseRequestTarget(rawUrl: string): RequestTarget {
   const slash = rawPath.indexOf('/', 1);
   const bucket = decode(slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash));
   const key = slash === -1 ? '' : decode(rawPath.slice(slash + 1));
-  return { bucket, key, query: new URLSearchParams(rawQuery) };
+  return { bucket, key, query: new URLSearchParams(rawQuery), rawPath, rawQuery };
 }
 
-/** The path and query exactly as sent, still percent-encoded: what a SigV4 signature covers. */
-export function splitRawUrl(rawUrl: string): { rawPath: string; rawQuery: string } {
+/** The path and query exactly as sent, still percent-encoded. */
+function splitRawUrl(rawUrl: string): { rawPath: string; rawQuery: string } {
   // A proxy may send the absolute form: `http://host:port/bucket/key`.
   const withoutOrigin = rawUrl.replace(/^https?:\/\/[^/?#]*/i, '');
   const queryStart = withoutOrigin.indexOf('?');

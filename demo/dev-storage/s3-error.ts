@@ -38,3 +38,26 @@ export function policyViolation(reason: string): S3Error {
 export function invalidPolicy(reason: string): S3Error {
   return new S3Error(400, 'InvalidPolicyDocument', `Invalid Policy: ${reason}`);
 }
+
+/** 501 for a call or header this dev storage does not implement; `header` says which and what to send instead. */
+export function notImplemented(header: string): S3Error {
+  return new S3Error(501, 'NotImplemented', 'A header you provided implies functionality that is not implemented', { Header: header });
+}
+
+/** 400 for a credential scope that cannot be used, worded as S3 words it for a presigned URL and a POST alike. */
+export function credentialParameterError(reason: string): S3Error {
+  return new S3Error(400, 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; ${reason}`);
+}
+
+/** The reason S3 gives for an `X-Amz-Credential` that does not have its five parts. */
+export const MALFORMED_CREDENTIAL = 'the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".';
+
+/** 403 for a signature made with another secret or over other bytes; `details` as S3 adds them for that kind of request. */
+export function signatureDoesNotMatch(details: ErrorDetails = {}): S3Error {
+  return new S3Error(
+    403,
+    'SignatureDoesNotMatch',
+    'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    details,
+  );
+}

@@ -1,4 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { S3Error } from './s3-error.js';
 
 /** The parts of an `X-Amz-Credential` value: `AKID/20240131/us-east-1/s3/aws4_request`. */
 export interface CredentialScope {
@@ -28,6 +29,21 @@ export function parseCredential(credential: string): CredentialScope | undefined
   return { accessKeyId, date, region, service };
 }
 
+/**
+ * The secret a signature under `scope` was made with: the access key must be known and the scope
+ * must name this region. `malformed` words the region refusal for the kind of request checked.
+ */
+export function secretForScope(scope: CredentialScope, keys: SigningKeys, malformed: (reason: string) => S3Error): string {
+  const secret = keys.secretFor(scope.accessKeyId);
+  if (secret === undefined) {
+    throw new S3Error(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', {
+      AWSAccessKeyId: scope.accessKeyId,
+    });
+  }
+  if (scope.region !== keys.region) throw malformed(`the region '${scope.region}' is wrong; expecting '${keys.region}'`);
+  return secret;
+}
+
 const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /** SigV4's derived key: HMAC chain over date, region and service, seeded with the secret. */
@@ -52,7 +68,7 @@ export function signaturesMatch(expected: string, provided: string): boolean {
 }
 
 /** RFC 3986 encoding as SigV4 (and the AWS SDK's `escapeUri`) does it: only A-Z a-z 0-9 - . _ ~ stay as they are. */
-export function encodeRfc3986(value: string): string {
+function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 

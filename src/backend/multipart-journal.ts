@@ -9,8 +9,6 @@ interface UnfinishedUpload {
 }
 
 const PREFIX = 'presigned-uploader:multipart-uploads:';
-// Buckets commonly abort incomplete multipart uploads after a few days; older ones are gone.
-const MAX_AGE = 7 * 24 * 3600 * 1000;
 
 const identity = ({ name, size, lastModified }: File) => JSON.stringify([name, size, lastModified]);
 
@@ -21,25 +19,20 @@ const identity = ({ name, size, lastModified }: File) => JSON.stringify([name, s
 export class MultipartJournal implements ResumeStore {
   readonly #list: StoredList<UnfinishedUpload>;
 
-  constructor(multipartEndpoint: string, storage?: Storage) {
-    this.#list = new StoredList(endpointKey(PREFIX, multipartEndpoint), isUnfinished, storage);
+  constructor(multipartEndpoint: string) {
+    this.#list = new StoredList(endpointKey(PREFIX, multipartEndpoint), isUnfinished);
   }
 
-  load(file: File, now = Date.now()): MultipartSession | undefined {
-    const entry = this.#list.read().find((upload) => upload.file === identity(file));
-    return entry && now - entry.savedAt < MAX_AGE ? entry.session : undefined;
+  load(file: File): MultipartSession | undefined {
+    return this.#list.read().find((upload) => upload.file === identity(file))?.session;
   }
 
   save(file: File, session: MultipartSession): void {
-    this.#list.write([...this.#others(file), { file: identity(file), session, savedAt: Date.now() }]);
+    this.#list.replace((upload) => upload.file === identity(file), { file: identity(file), session, savedAt: Date.now() });
   }
 
   forget(file: File): void {
-    this.#list.write(this.#others(file));
-  }
-
-  #others(file: File): UnfinishedUpload[] {
-    return this.#list.read().filter((upload) => upload.file !== identity(file));
+    this.#list.replace((upload) => upload.file === identity(file));
   }
 }
 

@@ -6,19 +6,13 @@ import { signRequestBody, type BackendConfig } from './backend-steps.js';
 import { MultipartJournal } from './multipart-journal.js';
 import { isObject, parseAnswer } from './parse-answer.js';
 import { postJson } from './post-json.js';
-import { parseExpiry } from './sign-response.js';
+import { expiry, headerList, id, parseExpiry, signedHeaders } from './sign-response.js';
 
 // These schemas are the documentation of what a multipart endpoint may answer (see README, "Multipart endpoint").
 
-const id = z.union([z.string(), z.number()]);
-
 export const createdUpload = z.object({ uploadId: z.string(), key: z.string(), fileId: z.optional(id) });
 
-export const signedPart = z.object({
-  url: z.string(),
-  headers: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
-  expires: z.optional(z.union([z.string(), z.number()])),
-});
+export const signedPart = z.object({ url: z.string(), headers: signedHeaders, expires: z.optional(expiry) });
 
 export const listedParts = z.object({
   parts: z.array(z.object({ partNumber: z.number(), etag: z.string(), size: z.optional(z.number()) })),
@@ -39,8 +33,10 @@ type Action = 'create' | 'sign-part' | 'list-parts' | 'complete' | 'abort';
  * stage; completing, which makes storage assemble the object, at the `upload` stage.
  */
 export function multipartSteps(config: BackendConfig & { multipartEndpoint: string }): MultipartSteps {
+  const send = (action: Action, stage: UploadStage, body: object, signal: AbortSignal) =>
+    postJson({ stage, url: config.multipartEndpoint, body: { action, ...body }, headers: config.headers, signal });
   const call = async <T extends z.ZodMiniType>(action: Action, stage: UploadStage, body: object, schema: T, signal: AbortSignal) => {
-    const answer = await postJson({ stage, url: config.multipartEndpoint, body: { action, ...body }, headers: config.headers, signal });
+    const answer = await send(action, stage, body, signal);
     return parseAnswer(schema, answer, (reason) => new UploadError(stage, 'InvalidMultipartResponse', `multipart ${action} response: ${reason}`));
   };
   const names = ({ uploadId, key }: MultipartSession) => ({ uploadId, key });
@@ -55,7 +51,7 @@ export function multipartSteps(config: BackendConfig & { multipartEndpoint: stri
       const answer = await call('sign-part', 'sign', { ...names(session), partNumber }, signedPart, signal);
       return {
         url: httpUrl(answer.url, 'sign', 'multipart sign-part response: "url"'),
-        headers: Object.entries(answer.headers ?? {}).map(([name, value]) => [name, String(value)] as const),
+        headers: headerList(answer.headers),
         expires: parseExpiry(answer.expires),
       };
     },
@@ -70,7 +66,8 @@ export function multipartSteps(config: BackendConfig & { multipartEndpoint: stri
       return { ...answer, etag: unquoteEtag(answer.etag) };
     },
     async abort(session) {
-      await postJson({ stage: 'upload', url: config.multipartEndpoint, body: { action: 'abort', ...names(session) }, headers: config.headers, signal: new AbortController().signal });
+      // Any 2xx will do; nobody cancels a cancel.
+      await send('abort', 'upload', names(session), new AbortController().signal);
     },
     resume: new MultipartJournal(config.multipartEndpoint),
   };

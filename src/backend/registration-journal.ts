@@ -12,8 +12,6 @@ export interface PendingRegistration {
 }
 
 const PREFIX = 'presigned-uploader:pending-registrations:';
-// Older ones point at uploads a backend has long forgotten (unregistered objects are usually swept).
-const MAX_AGE = 7 * 24 * 3600 * 1000;
 
 /**
  * Keeps owed register calls in localStorage, per register endpoint, so that a page that closes
@@ -23,26 +21,21 @@ const MAX_AGE = 7 * 24 * 3600 * 1000;
 export class RegistrationJournal {
   readonly #list: StoredList<PendingRegistration>;
 
-  constructor(registerEndpoint: string, storage?: Storage) {
-    this.#list = new StoredList(endpointKey(PREFIX, registerEndpoint), isPending, storage);
+  constructor(registerEndpoint: string) {
+    this.#list = new StoredList(endpointKey(PREFIX, registerEndpoint), isPending);
   }
 
   save(pending: PendingRegistration): void {
-    this.#list.write([...this.#list.read().filter((entry) => entry.id !== pending.id), pending]);
+    this.#list.replace((entry) => entry.id === pending.id, pending);
   }
 
   remove(id: string): void {
-    const entries = this.#list.read();
-    const kept = entries.filter((entry) => entry.id !== id);
-    if (kept.length !== entries.length) this.#list.write(kept);
+    this.#list.replace((entry) => entry.id === id);
   }
 
-  /** The registrations still owed, newest last; stale ones are dropped. */
-  pending(now = Date.now()): PendingRegistration[] {
-    const entries = this.#list.read();
-    const fresh = entries.filter((entry) => now - entry.savedAt < MAX_AGE);
-    if (fresh.length !== entries.length) this.#list.write(fresh);
-    return fresh;
+  /** The registrations still owed (a week at most), newest last. */
+  pending(): PendingRegistration[] {
+    return this.#list.read();
   }
 }
 

@@ -6,10 +6,12 @@ import type { PostPlan, PutPlan, UploadPlan } from '../engine/upload-plan.js';
 
 // These schemas are the documentation of what a sign endpoint may answer (see README, "Backend contract").
 
-const id = z.union([z.string(), z.number()]);
+export const id = z.union([z.string(), z.number()]);
 const fieldValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
 /** ISO date, "YYYY-MM-DD hh:mm:ss", epoch seconds or epoch milliseconds. */
-const expiry = z.union([z.string(), z.number()]);
+export const expiry = z.union([z.string(), z.number()]);
+/** Headers a presigned PUT (or UploadPart) was signed with. */
+export const signedHeaders = z.optional(z.record(z.string(), z.union([z.string(), z.number()])));
 
 /** AWS SDK `createPresignedPost` output, optionally with the file field's name, an id and an expiry. */
 export const awsPresignedPost = z.object({
@@ -47,7 +49,7 @@ export const envelope = z.object({
 export const presignedPut = z.object({
   url: z.string(),
   method: z.string(),
-  headers: z.optional(z.record(z.string(), z.union([z.string(), z.number()]))),
+  headers: signedHeaders,
   /** Default: the URL's path, as a virtual-hosted-style URL names the object. */
   key: z.optional(z.string()),
   fileId: z.optional(id),
@@ -82,8 +84,12 @@ function putPlan(data: Record<string, unknown>): PutPlan {
   const answer = parse(presignedPut, data);
   if (answer.method.toUpperCase() !== 'PUT') throw invalid(`"method" must be "PUT" or "POST", not ${JSON.stringify(answer.method)}`);
   const url = targetUrl(answer.url);
-  const headers = Object.entries(answer.headers ?? {}).map(([name, value]) => [name, String(value)] as const);
-  return { url, method: 'PUT', headers, key: answer.key ?? keyOfUrl(url), fileId: answer.fileId, expires: parseExpiry(answer.expires) };
+  return { url, method: 'PUT', headers: headerList(answer.headers), key: answer.key ?? keyOfUrl(url), fileId: answer.fileId, expires: parseExpiry(answer.expires) };
+}
+
+/** Signed headers as the transport sends them: name and text value, in the answer's order. */
+export function headerList(headers: z.infer<typeof signedHeaders>): Array<readonly [string, string]> {
+  return Object.entries(headers ?? {}).map(([name, value]) => [name, String(value)] as const);
 }
 
 /** The object key a virtual-hosted-style URL names: its path without the leading `/`, decoded. */

@@ -135,8 +135,9 @@ export async function uploadMultipart(file: File, run: MultipartRun): Promise<St
 /** Sends the parts not yet in `stored`, `partConcurrency` at a time; the first failure stops the others. */
 async function uploadParts(file: File, session: MultipartSession, parts: Part[], stored: Map<number, string>, run: MultipartRun): Promise<void> {
   const inFlight = new Map<number, number>();
-  const storedBytes = () => parts.reduce((sum, part) => sum + (stored.has(part.partNumber) ? part.end - part.start : 0), 0);
-  const report = () => run.onProgress(storedBytes() + [...inFlight.values()].reduce((sum, loaded) => sum + loaded, 0));
+  // Kept as a running sum: progress comes many times per part, and a file may have 10,000 parts.
+  let storedBytes = parts.reduce((sum, part) => sum + (stored.has(part.partNumber) ? part.end - part.start : 0), 0);
+  const report = () => run.onProgress(storedBytes + [...inFlight.values()].reduce((sum, loaded) => sum + loaded, 0));
   report();
 
   const stop = new AbortController();
@@ -153,6 +154,7 @@ async function uploadParts(file: File, session: MultipartSession, parts: Part[],
       });
       inFlight.delete(part.partNumber);
       stored.set(part.partNumber, etag);
+      storedBytes += part.end - part.start;
       report();
     }
   };

@@ -68,7 +68,7 @@ function receiptOf(response: TransportResponse, plan: UploadPlan, key: string): 
 }
 
 /** An answer that is not 2xx (or no answer) as an `upload` error; `expired` when the signature ran out. */
-export function storageError({ status, body, stalled }: TransportResponse): UploadError {
+function storageError({ status, body, stalled }: TransportResponse): UploadError {
   if (stalled) {
     return new UploadError('upload', 'Stalled', 'The upload stopped moving, so it was given up.', { status, retryable: true });
   }
@@ -92,7 +92,7 @@ export function storageError({ status, body, stalled }: TransportResponse): Uplo
   return new UploadError('upload', s3.code, s3.message || describeS3Code(s3.code), {
     status,
     expired,
-    retryable: RETRYABLE_CODES.has(s3.code) || (!expired && isRetryableStatus(status) && status !== 403),
+    retryable: RETRYABLE_CODES.has(s3.code) || isRetryableStatus(status),
   });
 }
 

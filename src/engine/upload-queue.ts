@@ -95,7 +95,7 @@ let lastId = 0;
  * It knows no URL, JSON or DOM: all I/O comes in through `steps`.
  */
 export class UploadQueue {
-  readonly #entries: Entry[] = [];
+  #entries: Entry[] = [];
   readonly #config: () => QueueConfig;
   readonly #steps: () => UploadSteps;
   readonly #listener: QueueListener;
@@ -109,6 +109,11 @@ export class UploadQueue {
 
   get uploads(): UploadSnapshot[] {
     return this.#entries.map(snapshot);
+  }
+
+  /** How many files are listed, without a snapshot of each. */
+  get count(): number {
+    return this.#entries.length;
   }
 
   /** Queues files (validated by the caller) and starts them unless the queue is manual. */
@@ -160,7 +165,7 @@ export class UploadQueue {
   /** Takes files out of the list, cancelling them first if they are still running. */
   remove(id?: string): void {
     this.cancel(id);
-    for (const entry of this.#select(id)) this.#entries.splice(this.#entries.indexOf(entry), 1);
+    this.#entries = this.#entries.filter((entry) => id !== undefined && entry.id !== id);
     this.#listener.change();
   }
 

@@ -22,7 +22,7 @@ export function isAccepted(accept: string | undefined, contentType: string, file
 }
 
 /** The non-empty, lower-cased entries of an accept list, MIME parameters dropped. */
-export function parseAccept(accept: string | undefined): string[] {
+function parseAccept(accept: string | undefined): string[] {
   if (!accept) return [];
   return accept
     .split(',')

@@ -3,7 +3,7 @@ import { errorResponse } from './json-response.js';
 /** Sign and register bodies are a few hundred bytes; anything near this is not one of ours. */
 export const MAX_JSON_BODY_BYTES = 64 * 1024;
 
-export type JsonBody = { ok: true; value: unknown } | { ok: false; response: Response };
+type JsonBody = { ok: true; value: unknown } | { ok: false; response: Response };
 
 /**
  * Reads a request's body as JSON, at most `limit` bytes: a fetch handler may run where no
@@ -11,7 +11,7 @@ export type JsonBody = { ok: true; value: unknown } | { ok: false; response: Res
  */
 export async function readJsonBody(request: Request, limit = MAX_JSON_BODY_BYTES): Promise<JsonBody> {
   const declared = Number(request.headers.get('content-length'));
-  if (declared > limit) return tooLarge(limit);
+  if (declared > limit) return refused(requestTooLarge(limit));
   if (!request.body) return invalid('The request has no body: send a JSON object.');
 
   const chunks: Uint8Array[] = [];
@@ -25,7 +25,7 @@ export async function readJsonBody(request: Request, limit = MAX_JSON_BODY_BYTES
     if (size > limit) {
       // Stop the sender here rather than reading (and discarding) the rest.
       await reader.cancel().catch(() => undefined);
-      return tooLarge(limit);
+      return refused(requestTooLarge(limit));
     }
     chunks.push(step.value);
   }
@@ -54,10 +54,15 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   return bytes;
 }
 
-function invalid(message: string): JsonBody {
-  return { ok: false, response: errorResponse(400, 'InvalidRequest', message) };
+/** The one 413 of the package: readJsonBody's, and toNodeListener's for a body it cuts off before the handler. */
+export function requestTooLarge(limit: number): Response {
+  return errorResponse(413, 'RequestTooLarge', `The request body is larger than ${limit} bytes.`);
 }
 
-function tooLarge(limit: number): JsonBody {
-  return { ok: false, response: errorResponse(413, 'RequestTooLarge', `The request body is larger than ${limit} bytes.`) };
+function invalid(message: string): JsonBody {
+  return refused(errorResponse(400, 'InvalidRequest', message));
+}
+
+function refused(response: Response): JsonBody {
+  return { ok: false, response };
 }

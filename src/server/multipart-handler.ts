@@ -1,11 +1,9 @@
-import { readJsonBody } from './json-body.js';
-import { errorResponse, internalError, jsonResponse, methodNotAllowed } from './json-response.js';
+import { errorResponse, jsonResponse } from './json-response.js';
 import { abortUpload, completeUpload, createUpload, listParts, signPart } from './multipart-upload.js';
 import { parseMultipartRequest, type MultipartRequest } from './multipart-request.js';
 import { isKeyUnder } from './object-key.js';
+import { postJsonHandler } from './post-json-handler.js';
 import { resolveSignOptions, type ResolvedSignOptions, type SignOptions } from './sign-options.js';
-import { SignRefusal } from './sign-refusal.js';
-import { StorageFailure } from './storage-error.js';
 
 /**
  * The sign handler's options, which `create` applies alike (bucket, maxSize, minSize, accept,
@@ -20,34 +18,22 @@ export type MultipartOptions = Omit<SignOptions, 'method' | 'successActionStatus
  * `list-parts` `{ uploadId, key }` -> `{ parts: [{ partNumber, etag, size }] }`;
  * `complete` `{ uploadId, key, parts: [{ partNumber, etag }] }` -> `{ key, bucket, location, etag }`;
  * `abort` `{ uploadId, key }` -> `{}`.
- * 400 bad body or S3's InvalidPart/InvalidPartOrder/EntityTooSmall; 403 key outside keyPrefix;
+ * 400 bad body or S3's InvalidPart/EntityTooSmall; 403 key outside keyPrefix;
  * 404 NoSuchUpload; 413/415 as the sign handler; 502 the storage failed; 405 for other methods.
  * Throws only here, at creation, for a mistake in `options`; the handler itself never throws.
  */
 export function createMultipartHandler(options: MultipartOptions): (request: Request) => Promise<Response> {
   // 'PUT' is how parts travel; it also refuses a 'filename-variable' key passed in from untyped code.
   const settings = resolveSignOptions({ ...options, method: 'PUT' });
-  return async (request) => {
-    try {
-      if (request.method !== 'POST') return methodNotAllowed(request.method);
-      const body = await readJsonBody(request);
-      if (!body.ok) return body.response;
-      const parsed = parseMultipartRequest(body.value);
-      if (!parsed.ok) return errorResponse(400, 'InvalidRequest', parsed.message);
-      // The uploadId alone would do for S3; the prefix keeps a browser away from keys this server never hands out.
-      if (parsed.data.action !== 'create' && !isKeyUnder(settings.keyPrefix, parsed.data.key)) {
-        return errorResponse(403, 'KeyNotAllowed', `The key must lie under "${settings.keyPrefix}".`);
-      }
-      return jsonResponse(200, await run(settings, parsed.data));
-    } catch (error) {
-      if (error instanceof SignRefusal) return errorResponse(error.status, error.code, error.message);
-      if (error instanceof StorageFailure) {
-        console.error(`presigned-uploader/server: multipart: ${error.message}:`, error.cause);
-        return errorResponse(502, 'StorageError', 'The storage could not handle the multipart upload.');
-      }
-      return internalError('multipart', error);
+  return postJsonHandler('multipart', async (body) => {
+    const parsed = parseMultipartRequest(body);
+    if (!parsed.ok) return errorResponse(400, 'InvalidRequest', parsed.message);
+    // The uploadId alone would do for S3; the prefix keeps a browser away from keys this server never hands out.
+    if (parsed.data.action !== 'create' && !isKeyUnder(settings.keyPrefix, parsed.data.key)) {
+      return errorResponse(403, 'KeyNotAllowed', `The key must lie under "${settings.keyPrefix}".`);
     }
-  };
+    return jsonResponse(200, await run(settings, parsed.data));
+  });
 }
 
 async function run(settings: ResolvedSignOptions, request: MultipartRequest): Promise<unknown> {

@@ -1,8 +1,9 @@
 import * as z from 'zod';
+import { unquoteEtag } from './etag.js';
 import { validateBody, type Validated } from './request-body.js';
 
-export const MULTIPART_ACTIONS = ['create', 'sign-part', 'list-parts', 'complete', 'abort'] as const;
-export type MultipartAction = (typeof MULTIPART_ACTIONS)[number];
+const MULTIPART_ACTIONS = ['create', 'sign-part', 'list-parts', 'complete', 'abort'] as const;
+type MultipartAction = (typeof MULTIPART_ACTIONS)[number];
 
 /** S3 numbers parts from 1 to 10,000. */
 export const MAX_PARTS = 10_000;
@@ -16,7 +17,7 @@ const partNumber = z.number().int().min(1).max(MAX_PARTS);
 const etag = z
   .string()
   .trim()
-  .transform((value) => value.replace(/^"(.*)"$/, '$1'))
+  .transform(unquoteEtag)
   .pipe(z.string().min(1).max(1024).regex(PRINTABLE).regex(/^[^"]*$/));
 
 const uploadRef = {
@@ -25,9 +26,11 @@ const uploadRef = {
 };
 
 const actionSchema = z.looseObject({ action: z.enum(MULTIPART_ACTIONS) });
-const uploadRefSchema = z.object(uploadRef);
-const signPartSchema = z.object({ ...uploadRef, partNumber });
+// Each schema repeats its action, so that what it parses is already one of MultipartRequest.
+const uploadRefSchema = z.object({ action: z.enum(['list-parts', 'abort']), ...uploadRef });
+const signPartSchema = z.object({ action: z.literal('sign-part'), ...uploadRef, partNumber });
 const completeSchema = z.object({
+  action: z.literal('complete'),
   ...uploadRef,
   parts: z
     .array(z.object({ partNumber, etag }))
@@ -36,16 +39,12 @@ const completeSchema = z.object({
     .refine((parts) => new Set(parts.map((part) => part.partNumber)).size === parts.length),
 });
 
-export type UploadRef = z.infer<typeof uploadRefSchema>;
+export type UploadRef = z.infer<z.ZodObject<typeof uploadRef>>;
 export type PartRef = z.infer<typeof signPartSchema>;
 export type CompleteRequest = z.infer<typeof completeSchema>;
 
 /** One call to the multipart endpoint; `create` carries the sign body for acceptUpload to check. */
-export type MultipartRequest =
-  | { action: 'create'; announced: unknown }
-  | ({ action: 'sign-part' } & PartRef)
-  | ({ action: 'list-parts' | 'abort' } & UploadRef)
-  | ({ action: 'complete' } & CompleteRequest);
+export type MultipartRequest = { action: 'create'; announced: unknown } | PartRef | z.infer<typeof uploadRefSchema> | CompleteRequest;
 
 const FIELD_HINTS = {
   action: `one of ${MULTIPART_ACTIONS.map((action) => `"${action}"`).join(', ')}.`,
@@ -71,15 +70,11 @@ export function parseMultipartRequest(body: unknown): Validated<MultipartRequest
     case 'create':
       return { ok: true, data: { action, announced: body } };
     case 'sign-part':
-      return tagged(action, validateBody(signPartSchema, body, SHAPES[action], FIELD_HINTS));
+      return validateBody(signPartSchema, body, SHAPES[action], FIELD_HINTS);
     case 'complete':
-      return tagged(action, validateBody(completeSchema, body, SHAPES[action], FIELD_HINTS));
+      return validateBody(completeSchema, body, SHAPES[action], FIELD_HINTS);
     case 'list-parts':
     case 'abort':
-      return tagged(action, validateBody(uploadRefSchema, body, SHAPES[action], FIELD_HINTS));
+      return validateBody(uploadRefSchema, body, SHAPES[action], FIELD_HINTS);
   }
-}
-
-function tagged<A extends MultipartAction, T>(action: A, result: Validated<T>): Validated<{ action: A } & T> {
-  return result.ok ? { ok: true, data: { action, ...result.data } } : result;
 }

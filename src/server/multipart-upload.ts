@@ -6,15 +6,16 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { acceptUpload } from './accepted-upload.js';
+import { unquoteEtag } from './etag.js';
 import { MAX_PARTS, type CompleteRequest, type PartRef, type UploadRef } from './multipart-request.js';
 import { fallbackExpiry, presignCommand, urlExpiration } from './presign-command.js';
 import { objectUrl } from './s3-client.js';
 import type { ResolvedSignOptions } from './sign-options.js';
 import { SignRefusal } from './sign-refusal.js';
-import { fromStorage, StorageFailure } from './storage-error.js';
+import { fromStorage, MULTIPART_FAILED, StorageFailure } from './storage-error.js';
 
 /** S3's smallest part but the last. */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
+const MIN_PART_SIZE = 5 * 1024 * 1024;
 
 /** A part S3 holds; `etag` without the quotes S3 puts around it. */
 export interface UploadedPart {
@@ -41,7 +42,7 @@ export async function createUpload(settings: ResolvedSignOptions, announced: unk
       new CreateMultipartUploadCommand({ Bucket: settings.bucket, Key: upload.key, ContentType: upload.contentType }),
     ),
   );
-  if (!UploadId) throw new StorageFailure('CreateMultipartUpload', new Error('The answer holds no UploadId.'));
+  if (!UploadId) throw new StorageFailure('CreateMultipartUpload', MULTIPART_FAILED, new Error('The answer holds no UploadId.'));
   return { uploadId: UploadId, key: upload.key };
 }
 
@@ -72,14 +73,14 @@ export async function listParts(settings: ResolvedSignOptions, upload: UploadRef
     );
     for (const part of answer.Parts ?? []) {
       if (part.PartNumber === undefined || part.ETag === undefined) continue;
-      parts.push({ partNumber: part.PartNumber, etag: part.ETag.replace(/^"(.*)"$/, '$1'), size: part.Size ?? 0 });
+      parts.push({ partNumber: part.PartNumber, etag: unquoteEtag(part.ETag), size: part.Size ?? 0 });
     }
     if (!answer.IsTruncated) return parts;
     const next = answer.NextPartNumberMarker;
     if (next === undefined || next === marker) break;
     marker = next;
   }
-  throw new StorageFailure('ListParts', new Error('The listing says it is truncated but gives no new NextPartNumberMarker.'));
+  throw new StorageFailure('ListParts', MULTIPART_FAILED, new Error('The listing says it is truncated but gives no new NextPartNumberMarker.'));
 }
 
 /**
@@ -116,7 +117,7 @@ export async function completeUpload(settings: ResolvedSignOptions, request: Com
     bucket,
     // S3's own Location differs between servers (Ceph leaves the key unencoded); this one matches register's url.
     location: await objectUrl(client, bucket, request.key),
-    ...(done.ETag && { etag: done.ETag.replace(/^"(.*)"$/, '$1') }),
+    ...(done.ETag && { etag: unquoteEtag(done.ETag) }),
   };
 }
 

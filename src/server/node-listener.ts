@@ -1,7 +1,7 @@
 // Type imports only: this module is re-exported by the package entry, which must also load
 // in edge runtimes that have no node:http.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MAX_JSON_BODY_BYTES } from './json-body.js';
+import { MAX_JSON_BODY_BYTES, requestTooLarge } from './json-body.js';
 import { errorResponse, internalError } from './json-response.js';
 
 export interface NodeListenerOptions {
@@ -38,7 +38,7 @@ async function serve(handler: FetchHandler, limit: number, req: IncomingMessage,
     if (!res.writableFinished) aborted.abort();
   });
 
-  const tooLarge = () => refuse(req, res, errorResponse(413, 'RequestTooLarge', `The request body is larger than ${limit} bytes.`));
+  const tooLarge = () => refuse(req, res, requestTooLarge(limit));
   if (Number(req.headers['content-length']) > limit) return tooLarge();
 
   let request: Request;

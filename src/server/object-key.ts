@@ -2,7 +2,7 @@
 export type KeyMode = 'unique-filename' | 'filename-variable';
 
 /** S3 replaces this literal in a POSTed `key` field with the uploaded file's name. */
-export const FILENAME_VARIABLE = '${filename}';
+const FILENAME_VARIABLE = '${filename}';
 
 const MAX_NAME_LENGTH = 200;
 /** Anything but letters (any script, with their combining marks), digits, `.`, `-` and `_`. */
@@ -12,17 +12,17 @@ const UNSAFE = /[^\p{L}\p{M}\p{N}._-]/gu;
  * A file name that is safe as the last segment of a key: no `/`, no spaces or controls,
  * no leading dots (hidden files, `..`), at most 200 characters, never empty.
  */
-export function sanitizeFileName(name: string): string {
+function sanitizeFileName(name: string): string {
   // NFC first, so "é" typed two ways gives one key and a combining mark never lands alone.
   const safe = name.normalize('NFC').replace(UNSAFE, '-').replace(/^\.+/, '');
   return truncate(safe, MAX_NAME_LENGTH) || 'file';
 }
 
 /** The object key for one upload: `${prefix}${uniqueId}/${name}` with the name sanitized or left to S3. */
-export function buildObjectKey(prefix: string, mode: KeyMode, filename: string, uniqueId: string = crypto.randomUUID()): string {
+export function buildObjectKey(prefix: string, mode: KeyMode, filename: string): string {
   // A fresh UUID folder per upload: two files with one name never overwrite each other,
   // and the key cannot be guessed from the name.
-  const folder = `${prefix}${uniqueId}/`;
+  const folder = `${prefix}${crypto.randomUUID()}/`;
   return mode === 'filename-variable' ? `${folder}${FILENAME_VARIABLE}` : `${folder}${sanitizeFileName(filename)}`;
 }
 

@@ -1,10 +1,8 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost, type PresignedPostOptions } from '@aws-sdk/s3-presigned-post';
 import { acceptUpload, type AcceptedUpload } from './accepted-upload.js';
 import { keyFolder } from './object-key.js';
 import { fallbackExpiry } from './presign-command.js';
 import { presignPut, type PresignedPut } from './presign-put.js';
-import { createS3Client } from './s3-client.js';
 import { resolveSignOptions, type PutSignOptions, type ResolvedSignOptions, type SignOptions } from './sign-options.js';
 import type { UploadRequest } from './upload-request.js';
 
@@ -21,8 +19,9 @@ export interface PresignedUpload {
 /** One policy condition; the package exports the options type only. */
 type Condition = NonNullable<PresignedPostOptions['Conditions']>[number];
 
-// presignUpload without a client in its options would otherwise build one per call.
-const clients = new WeakMap<SignOptions | PutSignOptions, S3Client>();
+// Resolved once per options object, as a handler resolves its options once at creation:
+// without a client in the options, each call would otherwise build one.
+const resolved = new WeakMap<SignOptions | PutSignOptions, ResolvedSignOptions>();
 
 /**
  * The sign step without the HTTP layer: checks the announced file against the options and
@@ -34,9 +33,9 @@ export async function presignUpload(options: SignOptions, request: UploadRequest
 export async function presignUpload(options: PutSignOptions, request: UploadRequest): Promise<PresignedPut>;
 export async function presignUpload(options: SignOptions | PutSignOptions, request: UploadRequest): Promise<PresignedUpload | PresignedPut>;
 export async function presignUpload(options: SignOptions | PutSignOptions, request: UploadRequest): Promise<PresignedUpload | PresignedPut> {
-  let client = options.client ?? clients.get(options);
-  if (!client) clients.set(options, (client = createS3Client(options)));
-  return presignWith(resolveSignOptions(options, client), request);
+  let settings = resolved.get(options);
+  if (!settings) resolved.set(options, (settings = resolveSignOptions(options)));
+  return presignWith(settings, request);
 }
 
 /** presignUpload with options resolved once (what the sign handler calls per request). */

@@ -1,12 +1,12 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import { mimeEssence, normalizeContentType } from './content-type.js';
-import { readJsonBody } from './json-body.js';
-import { errorResponse, internalError, jsonResponse, methodNotAllowed } from './json-response.js';
+import { errorResponse, jsonResponse } from './json-response.js';
 import { isKeyUnder } from './object-key.js';
+import { postJsonHandler } from './post-json-handler.js';
 import { DEFAULT_KEY_PREFIX } from './sign-options.js';
 import { parseRegisterRequest } from './register-request.js';
 import { createS3Client, objectUrl, type StorageOptions } from './s3-client.js';
-import { SignRefusal } from './sign-refusal.js';
+import { httpStatusOf, StorageFailure } from './storage-error.js';
 
 /** An object as the storage describes it after the upload. */
 export interface StoredObject {
@@ -43,59 +43,44 @@ export function createRegisterHandler(options: RegisterOptions): (request: Reque
   const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
   if (typeof keyPrefix !== 'string') throw new TypeError('presigned-uploader/server: `keyPrefix` must be a string.');
 
-  return async (request) => {
-    try {
-      if (request.method !== 'POST') return methodNotAllowed(request.method);
-      const body = await readJsonBody(request);
-      if (!body.ok) return body.response;
-      const parsed = parseRegisterRequest(body.value);
-      if (!parsed.ok) return errorResponse(400, 'InvalidRequest', parsed.message);
-      const { key, size, contentType } = parsed.data;
-      if (!isKeyUnder(keyPrefix, key)) {
-        return errorResponse(403, 'KeyNotAllowed', `The key must lie under "${keyPrefix}".`);
-      }
-
-      let head: HeadObjectCommandOutput;
-      try {
-        head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      } catch (error) {
-        if (statusOf(error) === 404) return errorResponse(404, 'NoSuchKey', `No object is stored under "${key}".`);
-        // The browser cannot fix a storage failure; the log gets the cause (403 here often
-        // means the server's credentials lack s3:GetObject, or s3:ListBucket for missing keys).
-        console.error('presigned-uploader/server: register: HeadObject failed:', error);
-        return errorResponse(502, 'StorageError', 'The storage could not confirm the upload.');
-      }
-
-      if (head.ContentLength !== size) {
-        return errorResponse(409, 'SizeMismatch', `The stored object is ${head.ContentLength ?? 'of unknown size'} bytes, not ${size}.`);
-      }
-      if (contentType !== undefined && mimeEssence(head.ContentType ?? '') !== mimeEssence(contentType)) {
-        return errorResponse(
-          409,
-          'TypeMismatch',
-          `The stored object is of type ${head.ContentType ?? '(none)'}, not ${normalizeContentType(contentType)}.`,
-        );
-      }
-
-      const stored: StoredObject = {
-        key,
-        size,
-        ...(head.ContentType !== undefined && { contentType: head.ContentType }),
-        ...(head.ETag !== undefined && { etag: head.ETag.replace(/^(W\/)?"(.*)"$/, '$2') }),
-        ...(head.LastModified !== undefined && { lastModified: head.LastModified.toISOString() }),
-        url: await objectUrl(client, bucket, key),
-      };
-      const answer = onRegister ? await onRegister(stored, body.value) : undefined;
-      return jsonResponse(200, answer === undefined ? stored : answer);
-    } catch (error) {
-      if (error instanceof SignRefusal) return errorResponse(error.status, error.code, error.message);
-      return internalError('register', error);
+  return postJsonHandler('register', async (body) => {
+    const parsed = parseRegisterRequest(body);
+    if (!parsed.ok) return errorResponse(400, 'InvalidRequest', parsed.message);
+    const { key, size, contentType } = parsed.data;
+    if (!isKeyUnder(keyPrefix, key)) {
+      return errorResponse(403, 'KeyNotAllowed', `The key must lie under "${keyPrefix}".`);
     }
-  };
-}
 
-/** The HTTP status of an SDK error: HeadObject has no body, so a missing key is only a 404. */
-function statusOf(error: unknown): number | undefined {
-  const metadata = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata;
-  return metadata?.httpStatusCode;
+    let head: HeadObjectCommandOutput;
+    try {
+      head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return errorResponse(404, 'NoSuchKey', `No object is stored under "${key}".`);
+      // The browser cannot fix a storage failure; the log gets the cause (403 here often
+      // means the server's credentials lack s3:GetObject, or s3:ListBucket for missing keys).
+      throw new StorageFailure('HeadObject', 'The storage could not confirm the upload.', error);
+    }
+
+    if (head.ContentLength !== size) {
+      return errorResponse(409, 'SizeMismatch', `The stored object is ${head.ContentLength ?? 'of unknown size'} bytes, not ${size}.`);
+    }
+    if (contentType !== undefined && mimeEssence(head.ContentType ?? '') !== mimeEssence(contentType)) {
+      return errorResponse(
+        409,
+        'TypeMismatch',
+        `The stored object is of type ${head.ContentType ?? '(none)'}, not ${normalizeContentType(contentType)}.`,
+      );
+    }
+
+    const stored: StoredObject = {
+      key,
+      size,
+      ...(head.ContentType !== undefined && { contentType: head.ContentType }),
+      ...(head.ETag !== undefined && { etag: head.ETag.replace(/^(W\/)?"(.*)"$/, '$2') }),
+      ...(head.LastModified !== undefined && { lastModified: head.LastModified.toISOString() }),
+      url: await objectUrl(client, bucket, key),
+    };
+    const answer = onRegister ? await onRegister(stored, body) : undefined;
+    return jsonResponse(200, answer === undefined ? stored : answer);
+  });
 }

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import { validateBody, type Validated } from './request-body.js';
-import { announcedType, byteCount } from './upload-request.js';
+import { announcedType, byteCount, FIELD_HINTS as UPLOAD_HINTS } from './upload-request.js';
 
 /**
  * The element's default register body `{"key","filename","contentType","size","fileId"?}`.
  * Only `key` and `size` are needed to check the object; `contentType` is checked when sent
  * (the policy already pinned it at upload time). Other fields pass through to `onRegister`.
  */
-export const registerRequestSchema = z.looseObject({
+const registerRequestSchema = z.looseObject({
   key: z.string().min(1).max(1024),
   size: byteCount,
   contentType: announcedType.optional(),
@@ -15,12 +15,12 @@ export const registerRequestSchema = z.looseObject({
   fileId: z.union([z.string(), z.number()]).optional(),
 });
 
-export type RegisterRequest = z.infer<typeof registerRequestSchema>;
+type RegisterRequest = z.infer<typeof registerRequestSchema>;
 
 const FIELD_HINTS = {
   key: "the object's key from the upload, a non-empty string.",
-  size: "the file's size in bytes, a whole number (or a string of digits).",
-  contentType: 'a MIME type such as "image/png", or "" when the browser does not know it.',
+  size: UPLOAD_HINTS.size,
+  contentType: UPLOAD_HINTS.contentType,
   filename: "the file's name, a string.",
   fileId: 'a string or a number.',
 } as const;

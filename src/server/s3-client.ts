@@ -14,7 +14,7 @@ export interface StorageOptions {
   client?: S3Client;
 }
 
-export const DEFAULT_REGION = 'us-east-1';
+const DEFAULT_REGION = 'us-east-1';
 
 /** The client the options describe; built once per handler, since it holds connections and credentials. */
 export function createS3Client(options: StorageOptions): S3Client {

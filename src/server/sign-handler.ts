@@ -1,8 +1,7 @@
-import { readJsonBody } from './json-body.js';
-import { errorResponse, internalError, jsonResponse, methodNotAllowed } from './json-response.js';
+import { jsonResponse } from './json-response.js';
+import { postJsonHandler } from './post-json-handler.js';
 import { presignWith } from './presign-upload.js';
 import { resolveSignOptions, type PutSignOptions, type SignOptions } from './sign-options.js';
-import { SignRefusal } from './sign-refusal.js';
 
 /**
  * The sign endpoint as a fetch handler (Node's http via toNodeListener, Express, Hono,
@@ -13,15 +12,5 @@ import { SignRefusal } from './sign-refusal.js';
  */
 export function createSignHandler(options: SignOptions | PutSignOptions): (request: Request) => Promise<Response> {
   const settings = resolveSignOptions(options);
-  return async (request) => {
-    try {
-      if (request.method !== 'POST') return methodNotAllowed(request.method);
-      const body = await readJsonBody(request);
-      if (!body.ok) return body.response;
-      return jsonResponse(200, await presignWith(settings, body.value));
-    } catch (error) {
-      if (error instanceof SignRefusal) return errorResponse(error.status, error.code, error.message);
-      return internalError('sign', error);
-    }
-  };
+  return postJsonHandler('sign', async (body) => jsonResponse(200, await presignWith(settings, body)));
 }

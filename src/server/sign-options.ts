@@ -51,7 +51,8 @@ export interface ResolvedSignOptions {
   method: 'POST' | 'PUT';
 }
 
-export function resolveSignOptions(options: SignOptions | PutSignOptions, client: S3Client = createS3Client(options)): ResolvedSignOptions {
+export function resolveSignOptions(options: SignOptions | PutSignOptions): ResolvedSignOptions {
+  const client = createS3Client(options);
   // Read loosely: untyped callers may pass POST-only settings along with 'PUT', which is refused below.
   const { maxSize, minSize = 0, expiresIn = 300, successActionStatus = 201, key = 'unique-filename', method = 'POST' } = options as Omit<SignOptions, 'method'> & {
     method?: 'POST' | 'PUT';

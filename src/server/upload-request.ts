@@ -22,7 +22,7 @@ export const announcedType = z
   .refine((type) => type.trim() === '' || CONTENT_TYPE_PATTERN.test(type.trim()));
 
 /** The element's default sign body `{"filename","contentType","size"}`; other fields are ignored. */
-export const uploadRequestSchema = z.object({
+const uploadRequestSchema = z.object({
   filename: z.string().min(1).max(1024),
   contentType: announcedType,
   size: byteCount,

@@ -19,6 +19,3 @@ export function afterNextFrame(callback: () => void, fallback = 250): () => void
   const timer = setTimeout(run, fallback);
   return cancel;
 }
-
-/** {@link afterNextFrame} as a promise. */
-export const nextFrame = (): Promise<void> => new Promise((resolve) => afterNextFrame(resolve));

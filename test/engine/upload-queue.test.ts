@@ -153,6 +153,29 @@ describe('UploadQueue', () => {
     expect(events).to.deep.equal(['start a', 'error a upload EntityTooLarge']);
   });
 
+  it('retries a 429 from storage, but never a 403 refusal that is not an expiry', async () => {
+    const throttled = harness({ config: { retries: 2 }, responses: [answer(429), answer(204)] });
+    throttled.queue.add([makeFile('a')]);
+    await throttled.settled();
+    expect(throttled.calls.transport).to.equal(2);
+    expect(throttled.events).to.deep.equal(['start a', 'complete a']);
+
+    const denied = harness({ config: { retries: 2 }, responses: [s3Error(403, 'AccessDenied', 'Invalid according to Policy: Extra input fields: acl')] });
+    denied.queue.add([makeFile('b')]);
+    await denied.settled();
+    expect(denied.calls).to.deep.include({ sign: 1, transport: 1 });
+    expect(denied.events).to.deep.equal(['start b', 'error b upload AccessDenied']);
+  });
+
+  it('signs afresh only once: a policy that expires again is an error', async () => {
+    const expired = () => s3Error(403, 'AccessDenied', 'Invalid according to Policy: Policy expired.');
+    const { queue, calls, events, settled } = harness({ config: { retries: 0 }, responses: [expired(), expired(), answer(204)] });
+    queue.add([makeFile('a')]);
+    await settled();
+    expect(calls).to.deep.include({ sign: 2, transport: 2 });
+    expect(events).to.deep.equal(['start a', 'error a upload AccessDenied']);
+  });
+
   it('signs once more for an expired policy, without counting it as a retry', async () => {
     const { queue, calls, events, settled } = harness({
       config: { retries: 0 },

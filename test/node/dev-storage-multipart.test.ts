@@ -4,6 +4,7 @@
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -16,37 +17,16 @@ import {
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { startDevStorage, type DevStorage } from '../../demo/dev-storage/dev-storage.js';
+import { assertS3Error, md5, sha256, startTestDevStorage, tag, waitFor, type TestDevStorage } from '../helpers/node/dev-storage-fixture.js';
 
-const credentials = { accessKeyId: 'dev-test-access', secretAccessKey: 'dev-test-secret-0123456789' };
-const region = 'us-east-1';
 const bucket = 'multipart-bucket';
 const MiB = 1024 * 1024;
 const origin = 'http://localhost:5173';
-
-const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/** A tag's text in a flat S3 answer, entities decoded. */
-function tag(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);
-  return match?.[1]!.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
-
-async function assertS3Error(response: Response, status: number, code: string, message?: string): Promise<string> {
-  const xml = await response.text();
-  assert.equal(response.status, status, xml);
-  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error>/);
-  assert.equal(tag(xml, 'Code'), code, xml);
-  if (message !== undefined) assert.equal(tag(xml, 'Message'), message);
-  return xml;
-}
 
 /** S3's multipart ETag: MD5 of the parts' binary MD5s, a dash, the part count. */
 function multipartEtag(parts: readonly Uint8Array[]): string {
@@ -55,24 +35,17 @@ function multipartEtag(parts: readonly Uint8Array[]): string {
 }
 
 describe('dev storage: PutObject and multipart uploads', () => {
-  let storage: DevStorage;
-  let dataDir: string;
+  let storage: TestDevStorage;
   let client: S3Client;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'pu-dev-storage-mp-'));
-    storage = await startDevStorage({ port: 0, dataDir, ...credentials, region, buckets: [bucket] });
-    // The SDK's defaults, as a backend would use them (CRC32 checksums on every upload included).
-    client = new S3Client({ endpoint: storage.url, forcePathStyle: true, region, credentials });
+    storage = await startTestDevStorage('pu-dev-storage-mp-', [bucket]);
+    client = storage.client;
   });
-  after(async () => {
-    client?.destroy();
-    await storage?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => storage?.close());
 
-  const tempFiles = async () => readdir(join(dataDir, '.tmp'));
-  const uploadFolders = async () => readdir(join(dataDir, '.multipart'));
+  const tempFiles = () => storage.tempFiles();
+  const uploadFolders = async () => readdir(join(storage.dataDir, '.multipart'));
   const exists = async (Key: string) =>
     client.send(new HeadObjectCommand({ Bucket: bucket, Key })).then(
       () => true,
@@ -147,6 +120,18 @@ describe('dev storage: PutObject and multipart uploads', () => {
       assert.equal(await exists('put/theirs.txt'), false);
     });
 
+    it('refuses a key over 1024 UTF-8 bytes with KeyTooLongError, for PutObject and CreateMultipartUpload alike', async () => {
+      // 1023 + 'ü' (2 bytes): one byte over, though 1024 characters.
+      const Key = `${'k'.repeat(1023)}ü`;
+      const url = await presignPut(Key, 'text/plain');
+      const xml = await assertS3Error(await fetch(url, { method: 'PUT', body: 'x', headers: { 'Content-Type': 'text/plain' } }), 400, 'KeyTooLongError', 'Your key is too long');
+      assert.equal(tag(xml, 'MaxSizeAllowed'), '1024');
+      assert.equal(tag(xml, 'Size'), '1025');
+      await assert.rejects(client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key })), { name: 'KeyTooLongError' });
+      assert.equal(await exists(Key), false);
+      assert.deepEqual(await tempFiles(), []);
+    });
+
     it("ignores the empty body's CRC32 that the SDK's presigner puts in the query, as S3 does", async () => {
       const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: 'put/crc.txt' }), { expiresIn: 300 });
       assert.equal(new URL(url).searchParams.get('x-amz-checksum-crc32'), 'AAAAAA==');
@@ -172,15 +157,11 @@ describe('dev storage: PutObject and multipart uploads', () => {
         req.write(randomBytes(total / 2));
         return req;
       };
-      const waitForTempBytes = async (min: number) => {
-        const deadline = Date.now() + 5000;
-        for (;;) {
-          const sizes = await Promise.all((await tempFiles()).map(async (name) => (await stat(join(dataDir, '.tmp', name))).size));
-          if (sizes.some((size) => size >= min)) return;
-          if (Date.now() > deadline) assert.fail('no temp file grew while the body was arriving');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      };
+      const waitForTempBytes = (min: number) =>
+        waitFor('a temp file to grow while the body arrives', async () => {
+          const sizes = await Promise.all((await tempFiles()).map(async (name) => (await stat(join(storage.dataDir, '.tmp', name))).size));
+          return sizes.some((size) => size >= min);
+        });
 
       const finished = sendHalf();
       await waitForTempBytes(total / 2);
@@ -192,11 +173,7 @@ describe('dev storage: PutObject and multipart uploads', () => {
       const dropped = sendHalf();
       await waitForTempBytes(total / 2);
       dropped.destroy();
-      const deadline = Date.now() + 5000;
-      while ((await tempFiles()).length > 0) {
-        if (Date.now() > deadline) assert.fail('the temp file of a dropped upload stayed');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
+      await waitFor('the temp file of a dropped upload to be deleted', async () => (await tempFiles()).length === 0);
       assert.equal((await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'put/slow.bin' }))).ContentLength, total);
     });
   });
@@ -450,8 +427,15 @@ describe('dev storage: PutObject and multipart uploads', () => {
       await assertS3Error(await fetch(`${storage.url}/${bucket}?uploads`), 501, 'NotImplemented');
       await assertS3Error(await fetch(`${storage.url}/${bucket}/multi/x?uploadId=a&tagging`, { method: 'PUT', body: 'x' }), 501, 'NotImplemented');
       await assertS3Error(await fetch(`${storage.url}/${bucket}/multi/x?partNumber=1`, { method: 'PUT', body: 'x' }), 501, 'NotImplemented');
+      // CopyObject, signed as the SDK signs it: the header is covered, so only "not implemented" can refuse it.
+      await assert.rejects(client.send(new CopyObjectCommand({ Bucket: bucket, Key: 'multi/copy', CopySource: `${bucket}/put/crc.txt` })), {
+        name: 'NotImplemented',
+      });
+      assert.equal(await exists('multi/copy'), false);
+      // The same header added to a presigned URL that does not sign it: refused first as an unsigned header.
       const copy = await getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: 'multi/copy' }), { expiresIn: 300 });
-      await assertS3Error(await fetch(copy, { method: 'PUT', headers: { 'x-amz-copy-source': `${bucket}/put/crc.txt` } }), 403, 'AccessDenied');
+      const unsigned = await assertS3Error(await fetch(copy, { method: 'PUT', headers: { 'x-amz-copy-source': `${bucket}/put/crc.txt` } }), 403, 'AccessDenied');
+      assert.equal(tag(unsigned, 'HeadersNotSigned'), 'x-amz-copy-source');
       await assert.rejects(
         client.send(new PutObjectCommand({ Bucket: bucket, Key: 'multi/conditional', Body: 'x', IfNoneMatch: '*' })),
         { name: 'NotImplemented' },

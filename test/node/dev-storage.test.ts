@@ -13,16 +13,23 @@ import { createPresignedPost, type PresignedPostOptions } from '@aws-sdk/s3-pres
 import assert from 'node:assert/strict';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import { startDevStorage, type DevStorage } from '../../demo/dev-storage/dev-storage.js';
+import {
+  assertS3Error,
+  credentials,
+  md5,
+  region,
+  sha256,
+  startTestDevStorage,
+  tag,
+  waitFor,
+  type TestDevStorage,
+} from '../helpers/node/dev-storage-fixture.js';
 
-const credentials = { accessKeyId: 'dev-test-access', secretAccessKey: 'dev-test-secret-0123456789' };
-const region = 'us-east-1';
 const bucket = 'dev-bucket';
 
 type Fields = Record<string, string>;
@@ -36,15 +43,7 @@ interface FilePart {
   type?: string;
 }
 
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 const text = (value: string) => new TextEncoder().encode(value);
-
-/** A tag's text in a flat S3 answer, entities decoded. */
-function tag(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xml);
-  return match?.[1]!.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-}
 
 /** What a browser sends: the fields in order, the file, then (to prove S3 ignores them) any fields after it. */
 function formOf(plan: Plan, file: FilePart, after: Fields = {}): FormData {
@@ -56,17 +55,6 @@ function formOf(plan: Plan, file: FilePart, after: Fields = {}): FormData {
 }
 
 const postForm = (plan: Plan, file: FilePart, after: Fields = {}) => fetch(plan.url, { method: 'POST', body: formOf(plan, file, after) });
-
-async function assertS3Error(response: Response, status: number, code: string, message?: string | RegExp): Promise<string> {
-  const xml = await response.text();
-  assert.equal(response.status, status, xml);
-  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error>/);
-  assert.equal(tag(xml, 'Code'), code, xml);
-  assert.match(tag(xml, 'RequestId') ?? '', /^[0-9A-F]{16}$/);
-  if (typeof message === 'string') assert.equal(tag(xml, 'Message'), message);
-  else if (message) assert.match(tag(xml, 'Message') ?? '', message);
-  return xml;
-}
 
 // SigV4 written from the spec, independent of both the SDK and the server.
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
@@ -114,14 +102,6 @@ async function walk(dir: string): Promise<string[]> {
   return nested.flat();
 }
 
-async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /** A GET whose path is sent exactly as written: fetch and `new URL()` would resolve `..` first. */
 function rawGet(base: string, path: string): Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }> {
   return new Promise((resolvePromise, reject) => {
@@ -137,25 +117,19 @@ function rawGet(base: string, path: string): Promise<{ status: number; headers: 
 }
 
 describe('dev storage', () => {
-  let storage: DevStorage;
-  let dataDir: string;
+  let storage: TestDevStorage;
   let client: S3Client;
 
   before(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'pu-dev-storage-'));
-    storage = await startDevStorage({ port: 0, dataDir, ...credentials, region, buckets: [bucket] });
-    client = new S3Client({ endpoint: storage.url, forcePathStyle: true, region, credentials });
+    storage = await startTestDevStorage('pu-dev-storage-', [bucket]);
+    client = storage.client;
   });
-  after(async () => {
-    client?.destroy();
-    await storage?.close();
-    await rm(dataDir, { recursive: true, force: true });
-  });
+  after(() => storage?.close());
 
   const presign = (options: Omit<PresignedPostOptions, 'Bucket'> & { Bucket?: string }, signer: S3Client = client) =>
     createPresignedPost(signer, { Bucket: bucket, Expires: 300, ...options });
 
-  const tempFiles = () => readdir(join(dataDir, '.tmp'));
+  const tempFiles = () => storage.tempFiles();
 
   it('listens on a random loopback port and names it without a trailing slash', () => {
     assert.match(storage.url, /^http:\/\/127\.0\.0\.1:\d+$/);
@@ -164,6 +138,14 @@ describe('dev storage', () => {
   });
 
   describe('browser POST', () => {
+    /** A 400 that must leave no trace: S3's error with these detail tags, no object under `key`, no temp file. */
+    async function assertRefusedUnstored(response: Response, key: string, code: string, message: string, details: Record<string, string>): Promise<void> {
+      const xml = await assertS3Error(response, 400, code, message);
+      for (const [name, value] of Object.entries(details)) assert.equal(tag(xml, name), value, name);
+      await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })), { name: 'NotFound' });
+      assert.deepEqual(await tempFiles(), []);
+    }
+
     it('answers 204 with no body by default, with the ETag and Location headers', async () => {
       const bytes = text('hello, storage');
       const plan = await presign({ Key: 'notes/hello.txt' });
@@ -239,16 +221,13 @@ describe('dev storage', () => {
       await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big.bin' }));
 
       const plan2 = await presign({ Key: 'too-big.bin', Conditions: [['content-length-range', 0, 100]] });
-      const xml = await assertS3Error(
+      await assertRefusedUnstored(
         await postForm(plan2, { bytes: randomBytes(101), name: 'too-big.bin' }),
-        400,
+        'too-big.bin',
         'EntityTooLarge',
         'Your proposed upload exceeds the maximum allowed size',
+        { MaxSizeAllowed: '100', ProposedSize: '101' },
       );
-      assert.equal(tag(xml, 'MaxSizeAllowed'), '100');
-      assert.equal(tag(xml, 'ProposedSize'), '101');
-      await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'too-big.bin' })), { name: 'NotFound' });
-      assert.deepEqual(await tempFiles(), []);
     });
 
     it('stops writing a file as soon as it passes the maximum, and still answers a client that keeps sending', async () => {
@@ -258,7 +237,7 @@ describe('dev storage', () => {
       const watching = (async () => {
         while (!watcher.stop) {
           for (const name of await tempFiles().catch(() => [])) {
-            const { size } = await stat(join(dataDir, '.tmp', name)).catch(() => ({ size: 0 }));
+            const { size } = await stat(join(storage.dataDir, '.tmp', name)).catch(() => ({ size: 0 }));
             watcher.largest = Math.max(watcher.largest, size);
           }
           await new Promise((resolve) => setTimeout(resolve, 1));
@@ -276,16 +255,25 @@ describe('dev storage', () => {
 
     it('refuses a file under the content-length-range minimum with EntityTooSmall', async () => {
       const plan = await presign({ Key: 'small.bin', Conditions: [['content-length-range', 10, 100]] });
-      const xml = await assertS3Error(
+      await assertRefusedUnstored(
         await postForm(plan, { bytes: randomBytes(9), name: 'small.bin' }),
-        400,
+        'small.bin',
         'EntityTooSmall',
         'Your proposed upload is smaller than the minimum allowed size',
+        { MinSizeAllowed: '10', ProposedSize: '9' },
       );
-      assert.equal(tag(xml, 'MinSizeAllowed'), '10');
-      assert.equal(tag(xml, 'ProposedSize'), '9');
-      await assert.rejects(client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'small.bin' })), { name: 'NotFound' });
-      assert.deepEqual(await tempFiles(), []);
+    });
+
+    it('refuses a key over 1024 UTF-8 bytes with KeyTooLongError, counting the bytes of the filled-in ${filename}', async () => {
+      // 1020 + 'ü.tx' (5 bytes): one byte over; as characters it would be within the limit.
+      const plan = await presign({ Key: `${'k'.repeat(1020)}\${filename}` });
+      await assertRefusedUnstored(
+        await postForm(plan, { bytes: text('x'), name: 'ü.tx' }),
+        `${'k'.repeat(1020)}ü.tx`,
+        'KeyTooLongError',
+        'Your key is too long',
+        { MaxSizeAllowed: '1024', Size: '1025' },
+      );
     });
 
     it('refuses an expired policy, and takes the same hand-signed policy while it is valid', async () => {
@@ -633,6 +621,7 @@ describe('dev storage', () => {
       assert.equal(response.status, 201, xml);
       assert.equal(tag(xml, 'Key'), key);
 
+      const { dataDir } = storage;
       for (const file of await walk(dataDir)) {
         assert.ok(!relative(dataDir, file).startsWith('..'), `${file} is outside ${dataDir}`);
       }

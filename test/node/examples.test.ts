@@ -5,18 +5,19 @@
 // the element's CustomEvents and that `headers` arrives as a property (it goes out as a header).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startDemoBackend, type DemoBackend } from '../../demo/backend/demo-backend.js';
+import { encodeKeyPath } from '../../demo/dev-storage/request-target.js';
+import { CHROMIUM_ARGS } from '../helpers/chrome-launcher.mjs';
+import { folder, startStaticServer, type StaticServer } from '../helpers/node/static-server.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'Bearer example-token';
@@ -32,10 +33,7 @@ before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'pu-examples-data-'));
   out = await mkdtemp(join(tmpdir(), 'pu-examples-build-'));
   backend = await startDemoBackend({ dataDir });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
 });
 
 after(async () => {
@@ -45,13 +43,9 @@ after(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
-
-interface ExampleServer {
-  url: string;
+interface ExampleServer extends StaticServer {
   /** The Authorization header of each call to the backend, by path. */
   authorization: Array<{ path: string; value: string | undefined }>;
-  close(): Promise<void>;
 }
 
 /**
@@ -78,43 +72,13 @@ async function serve(fileFor: (pathname: string) => string | undefined): Promise
     forward.end(body);
   };
 
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path.startsWith('/api/')) {
-      api(req, res, path).catch(() => res.writeHead(500).end());
-      return;
-    }
-    const file = fileFor(path);
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    stat(file).then(
-      (info) => {
-        if (!info.isFile()) throw new Error('not a file');
-        res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
-        createReadStream(file).pipe(res);
-      },
-      () => res.writeHead(404).end(),
-    );
+  const server = await startStaticServer(fileFor, (req, res, path) => {
+    if (!path.startsWith('/api/')) return false;
+    api(req, res, path).catch(() => res.writeHead(500).end());
+    return true;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    authorization,
-    close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { ...server, authorization };
 }
-
-/** A folder served at the root, with index.html for `/`; nothing outside it. */
-const folder = (dir: string) => (pathname: string) => {
-  const file = normalize(join(dir, pathname === '/' ? 'index.html' : decodeURIComponent(pathname)));
-  return file.startsWith(dir + sep) ? file : undefined;
-};
 
 /** Builds examples/NAME with its own vite.config.ts into a temp folder. */
 async function buildExample(name: string): Promise<string> {
@@ -179,7 +143,7 @@ function assertUploaded(outcome: Outcome): void {
 /** The stored object really is there, with the bytes the page sent. */
 async function assertStored(key: string): Promise<void> {
   const { endpoint, bucket } = backend.storage;
-  const response = await fetch(`${endpoint}/${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`);
+  const response = await fetch(`${endpoint}/${bucket}/${encodeKeyPath(key)}`);
   assert.equal(response.status, 200, `GET ${key}`);
   assert.equal(await response.text(), 'hello from a test');
 }
@@ -214,29 +178,22 @@ describe('examples, built and used in Chromium', { timeout: 60_000 }, () => {
     }
   });
 
-  it('react: React 19 sets headers as a property and listens with onupload-complete / onupload-error', async () => {
-    const server = await serve(folder(await buildExample('react')));
-    try {
-      const outcome = await useExample(`${server.url}/`);
-      assertUploaded(outcome);
-      assertHeadersProperty(outcome, server);
-      await assertStored(outcome.completed[0]!);
-    } finally {
-      await server.close();
-    }
-  });
-
-  it('vue: Vue 3 sets :headers.prop and listens with @upload-complete / @upload-error', async () => {
-    const server = await serve(folder(await buildExample('vue')));
-    try {
-      const outcome = await useExample(`${server.url}/`);
-      assertUploaded(outcome);
-      assertHeadersProperty(outcome, server);
-      await assertStored(outcome.completed[0]!);
-    } finally {
-      await server.close();
-    }
-  });
+  for (const [name, how] of [
+    ['react', 'React 19 sets headers as a property and listens with onupload-complete / onupload-error'],
+    ['vue', 'Vue 3 sets :headers.prop and listens with @upload-complete / @upload-error'],
+  ] as const) {
+    it(`${name}: ${how}`, async () => {
+      const server = await serve(folder(await buildExample(name)));
+      try {
+        const outcome = await useExample(`${server.url}/`);
+        assertUploaded(outcome);
+        assertHeadersProperty(outcome, server);
+        await assertStored(outcome.completed[0]!);
+      } finally {
+        await server.close();
+      }
+    });
+  }
 
   it('react: the JSX typings of <presigned-uploader> check (tsc -p examples/react)', async () => {
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -1,10 +1,8 @@
 // The multipart half of presigned-uploader/server: body validation and refusals without storage,
 // then create -> sign-part -> real PUTs of the parts -> list-parts -> complete against real storage:
-// the S3 at S3_ENDPOINT when set (radosgw), else the dev storage once it speaks multipart.
+// the S3 at S3_ENDPOINT when set (radosgw), else the dev storage.
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
   GetObjectCommand,
   ListPartsCommand,
   S3Client,
@@ -17,6 +15,7 @@ import { startDemoBackend, type DemoBackend } from '../../demo/backend/demo-back
 import { createMultipartHandler, type MultipartOptions } from '../../src/server/index.js';
 import { openStorage, prepareBucket, type TestStorage } from '../helpers/node/e2e-backend.js';
 import { withLoggedErrors } from '../helpers/node/logged-errors.js';
+import { signedExpiry } from '../helpers/node/signed-url.js';
 
 const credentials = { accessKeyId: 'test-access', secretAccessKey: 'test-secret-0123456789' };
 const bucket = 'pu-server-multipart';
@@ -24,12 +23,6 @@ const bucket = 'pu-server-multipart';
 const offline: MultipartOptions = { bucket, endpoint: 'http://127.0.0.1:9', credentials, maxSize: 100 * 1024 * 1024 };
 const MiB = 1024 * 1024;
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-
-/** X-Amz-Date plus X-Amz-Expires: when S3 stops taking the URL. */
-function signedExpiry(url: URL): number {
-  const [, y, mo, d, h, mi, s] = /^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/.exec(url.searchParams.get('X-Amz-Date')!)!.map(Number) as number[];
-  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) + Number(url.searchParams.get('X-Amz-Expires')) * 1000;
-}
 
 function multipartRequest(body: unknown, init: RequestInit = {}): Request {
   return new Request('http://app.test/api/multipart', {
@@ -218,6 +211,27 @@ describe('createMultipartHandler: sign-part and list-parts answers', () => {
     ]);
   });
 
+  it('refuses to complete parts that add up to less than minSize (400), unless a part is missing', async () => {
+    const client = new S3Client({ region: 'us-east-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials });
+    const sent: unknown[] = [];
+    client.send = (async (command: unknown) => {
+      sent.push(command);
+      if (command instanceof ListPartsCommand) return { $metadata: {}, Parts: [{ PartNumber: 1, ETag: '"e1"', Size: 10 }] };
+      return { $metadata: {}, ETag: '"abc-2"' };
+    }) as S3Client['send'];
+    const handler = createMultipartHandler({ bucket, client, maxSize: offline.maxSize, minSize: 100 });
+
+    const small = await call(handler, { action: 'complete', ...upload, parts: [{ partNumber: 1, etag: 'e1' }] });
+    assert.deepEqual([small.status, small.data.error.code], [400, 'EntityTooSmall']);
+    assert.match(small.data.error.message, /10 bytes.*100 bytes/);
+    assert.ok(!sent.some((command) => command instanceof CompleteMultipartUploadCommand), 'nothing completed');
+
+    // Part 2 is not listed: S3's InvalidPart will say more than a size would, so S3 is asked.
+    const missing = await call(handler, { action: 'complete', ...upload, parts: [{ partNumber: 1, etag: 'e1' }, { partNumber: 2, etag: 'e2' }] });
+    assert.equal(missing.status, 200, JSON.stringify(missing.data));
+    assert.ok(sent.at(-1) instanceof CompleteMultipartUploadCommand);
+  });
+
   it('answers 502 rather than loop when a listing is truncated but its marker does not move', async () => {
     const { client, markers } = listingClient(() => ({ Parts: [], IsTruncated: true, NextPartNumberMarker: '3' }));
     const handler = createMultipartHandler({ bucket, client, maxSize: offline.maxSize });
@@ -235,24 +249,11 @@ const storage: TestStorage = await openStorage(bucket);
 const client = new S3Client({ endpoint: storage.endpoint, region: storage.region, credentials: storage.credentials, forcePathStyle: true });
 await prepareBucket(client, bucket);
 const storageOptions: MultipartOptions = { bucket, client, maxSize: 64 * MiB };
-/** The dev storage learns multipart in a parallel change; until then these tests skip there. */
-const skipStorage = (await speaksMultipart(client)) ? false : `${storage.kind} at ${storage.endpoint} has no multipart uploads yet`;
 
 after(async () => {
   client.destroy();
   await storage.close();
 });
-
-async function speaksMultipart(s3: S3Client): Promise<boolean> {
-  try {
-    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'probe/multipart' }));
-    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: 'probe/multipart', UploadId }));
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NotImplemented') return false;
-    throw error;
-  }
-}
 
 /** What the browser does with a sign-part answer: PUT the bytes, read the ETag header. */
 async function putPart(url: string, bytes: Uint8Array): Promise<string> {
@@ -282,7 +283,7 @@ async function uploadParts(handler: (request: Request) => Promise<Response>, fil
   return { uploadId, key, etags };
 }
 
-describe('multipart uploads against real storage', { skip: skipStorage }, () => {
+describe('multipart uploads against real storage', () => {
   const handler = createMultipartHandler(storageOptions);
 
   it('create -> sign-part x2 -> PUTs -> list-parts -> complete stores the file byte for byte', async () => {
@@ -376,10 +377,10 @@ describe('multipart uploads against real storage', { skip: skipStorage }, () => 
   });
 });
 
-describe('demo backend: /api/sign-put and /api/multipart', { skip: skipStorage }, () => {
+describe('demo backend: /api/sign-put and /api/multipart', () => {
   let backend: DemoBackend;
   before(async () => {
-    // The demo's own bucket on the S3 under test: the dev storage here has no multipart yet.
+    // The demo on the S3 under test (radosgw when S3_ENDPOINT is set), with this file's bucket.
     backend = await startDemoBackend({ s3: { endpoint: storage.endpoint, bucket, region: storage.region, credentials: storage.credentials } });
   });
   after(async () => backend?.close());

@@ -4,6 +4,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createSignHandler, toNodeListener, type PresignedUpload } from '../../src/server/index.js';
+import { withLoggedErrors } from '../helpers/node/logged-errors.js';
 
 type ErrorBody = { error: { code: string; message: string } };
 
@@ -132,21 +133,21 @@ describe('toNodeListener', () => {
   });
 
   it('answers 500 JSON when the handler throws', async () => {
-    const original = console.error;
-    console.error = () => undefined;
     const failing = await listen(
       toNodeListener(async () => {
         throw new Error('boom-internal');
       }),
     );
     try {
-      const response = await fetch(failing.url, { method: 'POST', body: '{}' });
-      assert.equal(response.status, 500);
-      const text = await response.text();
+      const { result: text, logged } = await withLoggedErrors(async () => {
+        const response = await fetch(failing.url, { method: 'POST', body: '{}' });
+        assert.equal(response.status, 500);
+        return response.text();
+      });
       assert.doesNotMatch(text, /boom-internal/);
       assert.equal(JSON.parse(text).error.code, 'InternalError');
+      assert.equal(logged.length, 1, 'the cause goes to the server log');
     } finally {
-      console.error = original;
       await close(failing.server);
     }
   });

@@ -18,6 +18,16 @@ function mockUploads(sign: () => Response | Promise<Response> = () => HttpRespon
 
 const shadow = (el: PresignedUploaderElement) => el.shadowRoot!;
 const $ = <T extends Element = HTMLElement>(el: PresignedUploaderElement, selector: string) => shadow(el).querySelector<T>(selector);
+
+/** Counts the times a file picker would open (the dialog itself is suppressed). */
+function countPickerOpens(el: PresignedUploaderElement, input = 'input[type=file]'): () => number {
+  let opened = 0;
+  $<HTMLInputElement>(el, input)!.addEventListener('click', (event) => {
+    opened++;
+    event.preventDefault();
+  });
+  return () => opened;
+}
 const $$ = <T extends Element = HTMLElement>(el: PresignedUploaderElement, selector: string) => [...shadow(el).querySelectorAll<T>(selector)];
 const liveRegion = (el: PresignedUploaderElement) => $(el, '[aria-live=polite]')!;
 // Assertions compare strings, numbers and booleans: a failing comparison of a DOM node makes the
@@ -123,34 +133,25 @@ describe('<presigned-uploader> UI', () => {
   });
 
   describe('keyboard and focus', () => {
+
     it('picks with the keyboard alone: Tab to the button, Enter opens the picker', async () => {
       const el = await uploader('endpoint="/api/sign" manual');
-      const input = $<HTMLInputElement>(el, 'input[type=file]')!;
-      let opened = 0;
-      input.addEventListener('click', (event) => {
-        opened++;
-        event.preventDefault();
-      });
+      const opened = countPickerOpens(el);
       await sendKeys({ press: 'Tab' });
       expect(shadow(el).activeElement === $(el, 'button[part=button]')).to.equal(true);
       await sendKeys({ press: 'Enter' });
-      expect(opened).to.equal(1);
+      expect(opened()).to.equal(1);
       await sendKeys({ press: 'Space' });
-      expect(opened).to.equal(2);
+      expect(opened()).to.equal(2);
     });
 
     it('a click on the drop zone itself picks too, once', async () => {
       const el = await uploader('endpoint="/api/sign" manual');
-      const input = $<HTMLInputElement>(el, 'input[type=file]')!;
-      let opened = 0;
-      input.addEventListener('click', (event) => {
-        opened++;
-        event.preventDefault();
-      });
+      const opened = countPickerOpens(el);
       $(el, '[part=drop-zone]')!.click();
-      expect(opened).to.equal(1);
+      expect(opened()).to.equal(1);
       $(el, 'button[part=button]')!.click();
-      expect(opened).to.equal(2);
+      expect(opened()).to.equal(2);
     });
 
     it('after a remove, focus goes to the next row, else to the pick button', async () => {
@@ -275,13 +276,9 @@ describe('<presigned-uploader> UI', () => {
       const el = await uploader('endpoint="/api/sign" directory manual');
       const input = $<HTMLInputElement>(el, 'input.directory')!;
       expect(input.webkitdirectory).to.equal(true);
-      let opened = false;
-      input.addEventListener('click', (event) => {
-        opened = true;
-        event.preventDefault();
-      });
+      const opened = countPickerOpens(el, 'input.directory');
       $(el, '[part=directory-button]')!.click();
-      expect(opened).to.equal(true);
+      expect(opened()).to.equal(1);
       const data = new DataTransfer();
       data.items.add(makeFile('a.jpg'));
       data.items.add(makeFile('b.jpg'));

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { s3ConfigFromEnv, startDemoBackend } from '../../../demo/backend/demo-backend.js';
-import { startDevStorage } from '../../../demo/dev-storage/dev-storage.js';
 import {
   createMultipartHandler,
   createRegisterHandler,
@@ -21,7 +20,9 @@ import {
   type SignOptions,
   type UploadRequest,
 } from '../../../src/server/index.js';
+import { jsonResponse as json } from '../../../src/server/json-response.js';
 import { startFaultProxy } from './fault-proxy.js';
+import { startTempDevStorage } from './temp-dev-storage.js';
 import type { RunningTestServer } from './test-server.js';
 
 const CORS = {
@@ -50,19 +51,8 @@ export async function openStorage(bucket = process.env.S3_BUCKET ?? 'e2e'): Prom
     return { endpoint: process.env.S3_ENDPOINT, region, bucket, credentials, kind: 's3', close: async () => {} };
   }
   const credentials = { accessKeyId: 'e2e-access', secretAccessKey: 'e2e-secret' };
-  const dataDir = await mkdtemp(join(tmpdir(), 'pu-e2e-'));
-  const storage = await startDevStorage({ dataDir, ...credentials, region, buckets: [bucket] });
-  return {
-    endpoint: storage.url,
-    region,
-    bucket,
-    credentials,
-    kind: 'dev-storage',
-    close: async () => {
-      await storage.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  const storage = await startTempDevStorage('pu-e2e-', { ...credentials, region, buckets: [bucket] });
+  return { endpoint: storage.url, region, bucket, credentials, kind: 'dev-storage', close: () => storage.close() };
 }
 
 /** A bucket that takes browser POSTs, PUTs and parts from the test page, ETag readable (real S3 needs the CORS rule). */
@@ -83,9 +73,6 @@ export async function prepareBucket(client: S3Client, bucket: string): Promise<v
     }),
   );
 }
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
 /** How many times each `token` signed: the expired-policy test proves its one fresh sign with it. */
 const signs = new Map<string, number>();

@@ -122,7 +122,7 @@ function emptyCounters(): TokenCounters {
 }
 
 /** The object key a multipart form names: its `key` field, with `${filename}` as S3 fills it. */
-export function formKey(head: Buffer): string | undefined {
+function formKey(head: Buffer): string | undefined {
   const text = head.toString('latin1');
   const key = /content-disposition:\s*form-data;\s*name="key"\r\n(?:[^\r\n]+\r\n)*\r\n([^\r\n]*)\r\n/i.exec(text)?.[1];
   if (key === undefined) return undefined;
