@@ -2,33 +2,54 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
+import { isActive } from './engine/upload-tally.js';
 import type { FileRejectDetail, PresignedUploaderEventMap, UploadErrorDetail, UploadProgressDetail } from './events.js';
 import { dictionaryFor, fill, mergeStrings, type PartialStrings, type UploaderStrings } from './i18n/strings.js';
 import { styles } from './presigned-uploader.styles.js';
 import { Announcer } from './ui/announcer.js';
 import { closestLang, intlLocale } from './ui/closest-lang.js';
-import { formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
+import { formatCount, formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
 import { afterNextFrame } from './ui/next-frame.js';
 import { SpeedMeter } from './ui/speed-meter.js';
 import { Thumbnails } from './ui/thumbnails.js';
-import { UploadController } from './upload-controller.js';
-
-const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+import { VirtualWindow } from './ui/virtual-window.js';
+import { UploadController, type AddedBatch } from './upload-controller.js';
 
 type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDetail> & { id: string; file: File };
 
 /** Restored form values have no upload id of their own; this prefix keeps their row ids apart. */
 const RESTORED = 'restored:';
 const DEFAULT_MULTIPART_THRESHOLD = 100 * 1024 * 1024;
-const ROW_BATCH = 200;
+/** Refused files shown one by one; the rest are counted in one line. */
+const REJECTED_SHOWN = 20;
+/** Form entries copied at once on any change; a longer value is copied at most once per frame. */
+const FORM_VALUE_AT_ONCE = 256;
+/** The milestone tracker's id for the progress of all files together. */
+const ALL = '';
 /** The announcement of each way an upload ends. */
 const ENDINGS = { 'upload-complete': 'complete', 'upload-error': 'error', 'upload-abort': 'abort' } as const;
+
+/** Files that went through since the list was last idle: what the end of a batch announces. */
+interface Run {
+  started: number;
+  complete: number;
+  error: number;
+}
 
 interface Language {
   strings: UploaderStrings;
   /** A locale `Intl` takes. */
   locale: string;
+}
+
+/** Where a row sits in the whole list. */
+interface RowPosition {
+  index: number;
+  count: number;
+  /** Offset from the list's top, in px. */
+  top: number;
 }
 
 /** The badge of a file without a preview: its extension, or a dot. */
@@ -83,7 +104,13 @@ function finite(value: number | undefined): number | undefined {
  * @cssprop --presigned-uploader-success - Colour of the completed status.
  * @cssprop --presigned-uploader-thumbnail-size - Edge of the square previews.
  *
+ * @cssprop --presigned-uploader-list-height - Most height of the file list before it scrolls.
+ *
  * Custom states: `:state(uploading)`, `:state(complete)`, `:state(error)`, `:state(dragover)`.
+ *
+ * The DOM renders at most once per animation frame: events fire at once, and
+ * `await el.updateComplete` after one gives the DOM for the state it announced. Only the rows in
+ * view exist in the DOM, whatever the number of files.
  */
 export class PresignedUploaderElement extends LitElement {
   static override styles = styles;
@@ -144,13 +171,16 @@ export class PresignedUploaderElement extends LitElement {
   readonly #announcer = new Announcer();
   readonly #meter = new SpeedMeter();
   readonly #thumbnails = new Thumbnails();
-  /** Rows rendered so far; grows by a batch per frame (see #growRows). */
-  #rowLimit = ROW_BATCH;
-  #growing = false;
+  readonly #window = new VirtualWindow(this);
   #formDisabled = false;
-  #syncedRevision = -1;
-  /** The files as this update sees them: one snapshot list shared by render() and updated(). */
-  #files: UploadSnapshot[] = [];
+  /** The row holding keyboard focus: it stays rendered while focused, in view or not. */
+  #focusedId?: string;
+  #run?: Run;
+  /** When the form value was last handed to the browser; it is rebuilt at most once per frame. */
+  #formValueAt = -Infinity;
+  #formValueQueued = false;
+  /** What the form value was last built from: rebuilt only when one of these changed. */
+  #formValueOf: unknown[] = [];
   /** Form values the browser restored (back/forward, session restore): files this page never saw. */
   #restored: string[] = [];
   #merged?: Language & { lang: string; override: PartialStrings };
@@ -181,6 +211,8 @@ export class PresignedUploaderElement extends LitElement {
       this.#observe(type, detail as AnyDetail);
       this.#emit(type, detail);
     },
+    added: (batch) => this.#announceBatch(batch),
+    changed: () => this.#syncState(),
   });
 
   /** A read-only snapshot of each file's state. */
@@ -239,9 +271,9 @@ export class PresignedUploaderElement extends LitElement {
 
   formResetCallback(): void {
     this.removeFile();
-    this.#uploads.rejected = [];
+    this.#uploads.dismiss();
     this.#restored = [];
-    this.#resyncForm();
+    this.#syncState();
   }
 
   formDisabledCallback(disabled: boolean): void {
@@ -253,12 +285,14 @@ export class PresignedUploaderElement extends LitElement {
   formStateRestoreCallback(state: string | File | FormData | null): void {
     const values = state instanceof FormData ? [...state.values()] : [state];
     this.#restored = values.filter((value): value is string => typeof value === 'string' && value !== '');
-    this.#resyncForm();
+    this.#syncState();
+    this.requestUpdate();
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    if (name === 'lang') this.#resyncForm();
+    // The validation message is in the element's language.
+    if (name === 'lang') this.#syncState();
   }
 
   override connectedCallback(): void {
@@ -277,50 +311,28 @@ export class PresignedUploaderElement extends LitElement {
     this.#thumbnails.clear();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    super.willUpdate(changed);
-    this.#files = this.files;
+  /** At most one render per animation frame, whatever asked for it: events fire at once, the DOM follows. */
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise<void>((resolve) => afterNextFrame(resolve));
+    super.scheduleUpdate();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (changed.has('concurrency')) this.#uploads.queue.pump();
-    this.#growRows();
-    // Progress re-renders every frame; the list, the form value and the states only change with a status.
-    const changes = ['name', 'required', 'strings', 'headless'] as const;
-    if (this.#uploads.revision !== this.#syncedRevision || changes.some((name) => changed.has(name))) {
-      this.#syncedRevision = this.#uploads.revision;
-      this.#thumbnails.keep(this.headless ? [] : this.#files.map((upload) => upload.id));
-      this.#syncForm();
-    }
-  }
-
-  /** Makes the next update set the form value, validity and states again. */
-  #resyncForm(): void {
-    this.#syncedRevision = -1;
-    this.requestUpdate();
-  }
-
-  /**
-   * A thousand files added at once would be a thousand rows built in one task (about 200 ms):
-   * rows are added a batch per frame instead, so the page stays responsive.
-   */
-  #growRows(): void {
-    if (this.#rowLimit >= this.#files.length || this.#growing) return;
-    this.#growing = true;
-    afterNextFrame(() => {
-      this.#growing = false;
-      this.#rowLimit += ROW_BATCH;
-      this.requestUpdate();
-    });
+    if ((['name', 'required', 'strings'] as const).some((name) => changed.has(name))) this.#syncState();
+    const list = this.renderRoot.querySelector<HTMLElement>('[part=file-list]');
+    this.#window.observe(list, list?.querySelector<HTMLElement>('li') ?? null);
+    // Previews exist for the rows in view only: a row that leaves takes its object URL along.
+    this.#thumbnails.keep(this.headless || !list ? [] : [...list.querySelectorAll<HTMLElement>('li[data-id]')].map((row) => row.dataset.id!));
   }
 
   protected override render() {
     if (this.headless) return html`<slot></slot>`;
     const { strings: t, locale } = this.#language;
     const disabled = this.#isDisabled;
-    const files = this.#files;
-    const restored = this.#restored;
+    const { queue } = this.#uploads;
+    const rejected = this.#uploads.rejected;
     return html`
       <div
         part="drop-zone"
@@ -357,39 +369,73 @@ export class PresignedUploaderElement extends LitElement {
           ? html`<input class="directory" type="file" hidden tabindex="-1" webkitdirectory ?disabled=${disabled} @change=${this.#onPicked} />`
           : nothing}
       </div>
-      ${files.length > 0 || restored.length > 0
-        ? html`<ul part="file-list" aria-label=${t.fileList}>
-            ${repeat(
-              files.length > this.#rowLimit ? files.slice(0, this.#rowLimit) : files,
-              (upload) => upload.id,
-              // A row is rebuilt only when its file changed: with many files, most rows are idle.
-              (upload) => guard([upload.status, upload.loaded, upload.total, upload.error, t], () => this.#renderFile(upload, t, locale)),
-            )}
-            ${restored.map((value) => this.#renderRestored(value, t))}
-          </ul>`
-        : nothing}
-      ${files.length > 1 ? this.#renderTotal(files, t, locale) : nothing}
-      ${this.#uploads.rejected.map(
+      ${this.#renderList(t, locale)}
+      ${queue.count > 1 ? this.#renderTotal(t, locale) : nothing}
+      ${rejected.slice(0, REJECTED_SHOWN).map(
         ({ id, file, reason }) => html`<p part="error" class="rejected" data-id=${id}>
           <span>${file.name}: ${t.reject[reason]}</span>
           <button part="action" type="button" @click=${() => this.#dismiss(id)}>${t.dismiss}</button>
         </p>`,
       )}
+      ${rejected.length > REJECTED_SHOWN
+        ? html`<p part="error" class="rejected">
+            <span>${fill(t.moreRejected, { count: formatCount(rejected.length - REJECTED_SHOWN, locale) })}</span>
+            <button part="action" type="button" @click=${() => this.#dismiss()}>${t.dismissAll}</button>
+          </p>`
+        : nothing}
       <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.#announcer.message}</div>
     `;
   }
 
-  #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings, locale: string) {
-    const active = ACTIVE.has(status);
+  /**
+   * The rows in view, plus a margin and the focused row, placed where they sit in the whole list:
+   * the DOM holds a few dozen rows whether ten files are listed or ten thousand.
+   */
+  #renderList(t: UploaderStrings, locale: string) {
+    const { queue } = this.#uploads;
+    const restored = this.#restored;
+    const files = queue.count;
+    const count = files + restored.length;
+    if (count === 0) return nothing;
+    const { start, end } = this.#window.range(count);
+    const rows: number[] = [];
+    for (let index = start; index < end; index++) rows.push(index);
+    const focused = this.#focusedId === undefined ? -1 : queue.indexOf(this.#focusedId);
+    if (focused >= 0 && (focused < start || focused >= end)) rows.splice(focused < start ? 0 : rows.length, 0, focused);
+    const { stride } = this.#window;
+    const key = (index: number) => (index < files ? queue.at(index)!.id : `${RESTORED}${restored[index - files]}`);
+    return html`<ul
+      part="file-list"
+      role="list"
+      aria-label=${t.fileList}
+      style=${styleMap({ '--_rows-height': `${count * stride}px` })}
+      @focusin=${this.#onRowFocus}
+      @focusout=${this.#onRowBlur}
+    >
+      ${repeat(rows, key, (index) => {
+        const position = { index, count, top: index * stride };
+        if (index >= files) return this.#renderRestored(restored[index - files]!, t, position);
+        const upload = queue.at(index)!;
+        // A row is rebuilt only when its file or its place changed: most rows in view are idle.
+        return guard([upload, t, position.top, count], () => this.#renderFile(upload, t, locale, position));
+      })}
+    </ul>`;
+  }
+
+  #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings, locale: string, position: RowPosition) {
+    const active = isActive(status);
     const thumbnail = this.#thumbnails.get(id, file);
     const nameId = `name-${id}`;
-    return html`<li part="file" class="file ${status}" data-id=${id}>
+    return html`<li part="file" class="file ${status}" data-id=${id} aria-setsize=${position.count} aria-posinset=${position.index + 1}
+      style=${styleMap({ top: `${position.top}px` })}>
       ${thumbnail
         ? html`<img part="thumbnail" class="thumbnail" src=${thumbnail} alt="" />`
         : html`<span part="thumbnail" class="thumbnail badge" aria-hidden="true">${extension(file.name)}</span>`}
       <span class="info">
         <span part="file-name" class="name" id=${nameId}>${file.name}</span>
-        <span part="meta" class="meta">${this.#meta(id, status, loaded, total, t, locale)}</span>
+        ${error
+          ? html`<span part="error" class="error" title=${error.message}>${error.message}</span>`
+          : html`<span part="meta" class="meta">${this.#meta(id, status, loaded, total, t, locale)}</span>`}
       </span>
       <span part="status" class="status">${t.status[status]}</span>
       <span class="actions">
@@ -399,14 +445,14 @@ export class PresignedUploaderElement extends LitElement {
       </span>
       <progress part="progress" max=${total || 1} .value=${total ? loaded : status === 'complete' ? 1 : 0}
         aria-labelledby=${nameId}></progress>
-      ${error ? html`<span part="error" class="error">${error.message}</span>` : nothing}
     </li>`;
   }
 
-  #renderRestored(value: string, t: UploaderStrings) {
+  #renderRestored(value: string, t: UploaderStrings, position: RowPosition) {
     const id = `${RESTORED}${value}`;
     const nameId = `name-${id}`;
-    return html`<li part="file" class="file complete restored" data-id=${id}>
+    return html`<li part="file" class="file complete restored" data-id=${id} aria-setsize=${position.count} aria-posinset=${position.index + 1}
+      style=${styleMap({ top: `${position.top}px` })}>
       <span part="thumbnail" class="thumbnail badge" aria-hidden="true">✓</span>
       <span class="info">
         <span part="file-name" class="name" id=${nameId}>${value}</span>
@@ -417,11 +463,8 @@ export class PresignedUploaderElement extends LitElement {
     </li>`;
   }
 
-  #renderTotal(files: UploadSnapshot[], t: UploaderStrings, locale: string) {
-    // A failed or cancelled file sends nothing more until retried; counting it would stall the bar.
-    const counted = files.filter((upload) => upload.status !== 'aborted' && upload.status !== 'error');
-    const loaded = counted.reduce((sum, upload) => sum + (upload.status === 'complete' ? upload.total : upload.loaded), 0);
-    const total = counted.reduce((sum, upload) => sum + upload.total, 0);
+  #renderTotal(t: UploaderStrings, locale: string) {
+    const { loaded, total } = this.#uploads.queue.tally;
     return html`<div part="total" class="total">
       <span class="total-label" id="total-label">${t.total}</span>
       <span class="meta">${fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })}</span>
@@ -474,37 +517,62 @@ export class PresignedUploaderElement extends LitElement {
     return this.#language.strings;
   }
 
-  /** Feeds the speed meter and the live region from the events the controller fires. */
+  /**
+   * Feeds the speed meter and the live region from the events the controller fires. One file is
+   * told by name; a batch is told as a whole ("1,000 files added", milestones of the total, the
+   * end), so a screen reader is not drowned.
+   */
   #observe(type: keyof PresignedUploaderEventMap, { id, file, loaded, total, percent, error, reason }: AnyDetail): void {
     const { name } = file;
+    const single = this.#single;
     switch (type) {
       case 'upload-start':
         this.#meter.forget(id);
         this.#announcer.forget(id);
-        this.#announcer.say(fill(this.#t.announce.start, { name }));
+        if (this.#run) this.#run.started++;
+        if (this.#single) this.#announcer.say(fill(this.#t.announce.start, { name }));
         break;
       case 'upload-progress': {
         // Once per frame per file: the detail carries the numbers, and the language is looked up
         // only when a milestone is told.
         this.#meter.sample(id, loaded ?? 0, total ?? 0);
-        const mark = this.#announcer.milestone(id, percent ?? 0);
+        const { tally } = this.#uploads.queue;
+        const mark = single ? this.#announcer.milestone(id, percent ?? 0) : this.#announcer.milestone(ALL, (tally.loaded / (tally.total || 1)) * 100);
         if (mark === undefined) break;
         const { strings, locale } = this.#language;
-        this.#announcer.say(fill(strings.announce.progress, { name, percent: formatPercent(mark, locale) }));
+        const template = single ? strings.announce.progress : strings.announce.totalProgress;
+        this.#announcer.say(fill(template, { name, percent: formatPercent(mark, locale) }));
         break;
       }
       case 'upload-complete':
       case 'upload-error':
       case 'upload-abort':
         this.#meter.forget(id);
-        this.#announcer.say(fill(this.#t.announce[ENDINGS[type]], { name, message: error?.message ?? '' }));
+        this.#announcer.forget(id);
+        if (single) this.#announcer.say(fill(this.#t.announce[ENDINGS[type]], { name, message: error?.message ?? '' }));
         break;
       case 'file-reject': {
+        if (this.#uploads.batchSize > 1) break;
         const t = this.#t;
         this.#announcer.say(fill(t.announce.reject, { name, reason: reason ? t.reject[reason] : '' }));
         break;
       }
     }
+    this.requestUpdate();
+  }
+
+  /** Whether the live region tells files by name: one file on its way, and no batch. */
+  get #single(): boolean {
+    return (this.#run?.started ?? 0) <= 1 && this.#uploads.queue.tally.active <= 1 && this.#uploads.batchSize <= 1;
+  }
+
+  /** Tells a batch of added files in one sentence. */
+  #announceBatch({ accepted, rejected }: AddedBatch): void {
+    if (accepted + rejected <= 1) return;
+    const { strings, locale } = this.#language;
+    const said = [accepted > 0 ? fill(strings.announce.added, { count: formatCount(accepted, locale) }) : ''];
+    if (rejected > 0) said.push(fill(strings.announce.refused, { count: formatCount(rejected, locale) }));
+    this.#announcer.say(said.join(' ').trim());
     this.requestUpdate();
   }
 
@@ -514,7 +582,8 @@ export class PresignedUploaderElement extends LitElement {
     const next = rows[rows.findIndex((row) => row.dataset.id === id) + 1]?.dataset.id;
     if (id.startsWith(RESTORED)) {
       this.#restored = this.#restored.filter((value) => `${RESTORED}${value}` !== id);
-      this.#resyncForm();
+      this.#syncState();
+      this.requestUpdate();
     } else {
       this.removeFile(id);
     }
@@ -522,9 +591,10 @@ export class PresignedUploaderElement extends LitElement {
     this.#focusRowOrPicker('li', next);
   }
 
-  async #dismiss(id: string): Promise<void> {
+  /** Dismisses one refused file by id, or all of them. */
+  async #dismiss(id?: string): Promise<void> {
     const rows = [...this.renderRoot.querySelectorAll<HTMLElement>('.rejected[data-id]')];
-    const next = rows[rows.findIndex((row) => row.dataset.id === id) + 1]?.dataset.id;
+    const next = id === undefined ? undefined : rows[rows.findIndex((row) => row.dataset.id === id) + 1]?.dataset.id;
     this.#uploads.dismiss(id);
     await this.updateComplete;
     this.#focusRowOrPicker('.rejected', next);
@@ -586,28 +656,70 @@ export class PresignedUploaderElement extends LitElement {
     });
   }
 
-  #syncForm(): void {
-    const files = this.#files;
+  #onRowFocus(event: FocusEvent): void {
+    this.#focusedId = (event.target as HTMLElement).closest('li')?.dataset.id;
+  }
+
+  #onRowBlur(event: FocusEvent): void {
+    const to = event.relatedTarget as Node | null;
+    if (!to || !(event.currentTarget as HTMLElement).contains(to)) this.#focusedId = undefined;
+  }
+
+  /**
+   * Validity, custom states and the live region's batch end, after any change of the list or a
+   * status: O(1) from the queue's tally. The form value follows at most once per frame.
+   */
+  #syncState(): void {
+    const { tally } = this.#uploads.queue;
+    const running = tally.active > 0;
+    if (running && !this.#run) {
+      this.#run = { started: 0, complete: tally.count('complete'), error: tally.count('error') };
+      this.#announcer.forget(ALL);
+    } else if (!running && this.#run) {
+      const { started, complete, error } = this.#run;
+      this.#run = undefined;
+      if (started > 1) {
+        const { strings, locale } = this.#language;
+        const count = (n: number) => formatCount(Math.max(0, n), locale);
+        this.#announcer.say(fill(strings.announce.done, { complete: count(tally.count('complete') - complete), failed: count(tally.count('error') - error) }));
+      }
+    }
     const strings = this.#t;
-    const complete = [
-      ...this.#restored,
-      ...files.filter((upload) => upload.status === 'complete').map((upload) => String(upload.fileId ?? upload.key ?? '')),
-    ];
-    if (this.name) {
-      const value = new FormData();
-      for (const entry of complete) value.append(this.name, entry);
-      this.#internals.setFormValue(value);
-    } else {
-      this.#internals.setFormValue(null);
-    }
-    const running = files.some((upload) => ACTIVE.has(upload.status));
-    const anchor = this.renderRoot.querySelector<HTMLElement>('button[part=button]') ?? undefined;
+    const complete = this.#restored.length + tally.count('complete');
+    // The render root exists from the first connection; `lang` may be set before that.
+    const anchor = (this.renderRoot as ParentNode | undefined)?.querySelector<HTMLElement>('button[part=button]') ?? undefined;
     if (this.required && running) this.#internals.setValidity({ customError: true }, strings.pending, anchor);
-    else if (this.required && complete.length === 0) this.#internals.setValidity({ valueMissing: true }, strings.required, anchor);
+    else if (this.required && complete === 0) this.#internals.setValidity({ valueMissing: true }, strings.required, anchor);
     else this.#internals.setValidity({});
-    for (const status of ['uploading', 'complete', 'error'] as const) {
-      this.#setState(status, status === 'uploading' ? running : files.some((upload) => upload.status === status));
-    }
+    this.#setState('uploading', running);
+    this.#setState('complete', tally.count('complete') > 0);
+    this.#setState('error', tally.count('error') > 0);
+    this.#queueFormValue();
+  }
+
+  /**
+   * Hands the form value to the browser right after a change, so a form read after an event sees
+   * it. Each time, every entry is copied: past a few hundred entries, that happens at most once per
+   * frame, so a completion does not cost more with more files listed.
+   */
+  #queueFormValue(): void {
+    if (this.#formValueQueued) return;
+    this.#formValueQueued = true;
+    const set = () => {
+      this.#formValueQueued = false;
+      const of = [this.name, this.#restored, this.#uploads.queue.tally.completedVersion];
+      if (of.every((value, i) => value === this.#formValueOf[i])) return;
+      this.#formValueOf = of;
+      this.#formValueAt = performance.now();
+      if (!this.name) return this.#internals.setFormValue(null);
+      const value = new FormData();
+      for (const entry of this.#restored) value.append(this.name, entry);
+      for (const entry of this.#uploads.queue.tally.completed.values()) value.append(this.name, entry);
+      this.#internals.setFormValue(value);
+    };
+    const { size } = this.#uploads.queue.tally.completed;
+    if (size + this.#restored.length <= FORM_VALUE_AT_ONCE || performance.now() - this.#formValueAt > 16) queueMicrotask(set);
+    else afterNextFrame(set);
   }
 
   #setState(state: string, on: boolean): void {

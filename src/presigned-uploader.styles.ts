@@ -15,6 +15,7 @@ export const styles = css`
     --_radius: var(--presigned-uploader-radius, 0.5rem);
     --_gap: var(--presigned-uploader-gap, 0.5rem);
     --_thumbnail: var(--presigned-uploader-thumbnail-size, 2.5rem);
+    --_list-height: var(--presigned-uploader-list-height, 24rem);
     display: block;
     color-scheme: light dark;
     font: inherit;
@@ -105,14 +106,28 @@ export const styles = css`
     cursor: not-allowed;
     opacity: 0.6;
   }
+  /* A virtual list: only the rows in view exist, each placed at its index; ::after gives the
+     list the height of all of them, so it scrolls as if they were there. */
   ul {
     list-style: none;
+    position: relative;
     margin: var(--_gap) 0 0;
     padding: 0;
-    display: grid;
-    gap: var(--_gap);
+    max-height: var(--_list-height);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+  }
+  ul::after {
+    content: '';
+    display: block;
+    height: var(--_rows-height);
   }
   li {
+    position: absolute;
+    inset-inline: 0;
+    box-sizing: border-box;
+    /* Read as the gap between rows: rows are placed, not flowed. */
+    margin-bottom: var(--_gap);
     display: grid;
     grid-template-columns: var(--_thumbnail) minmax(0, 1fr) auto auto;
     align-items: center;
@@ -121,9 +136,6 @@ export const styles = css`
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_background);
-    /* With hundreds of files, rows out of view skip style and layout; auto remembers their height. */
-    content-visibility: auto;
-    contain-intrinsic-size: auto 4.5em;
   }
   .thumbnail {
     grid-row: 1 / span 2;
@@ -145,7 +157,10 @@ export const styles = css`
     display: grid;
     min-width: 0;
   }
-  .name {
+  /* One line each, so every row has the same height. */
+  .name,
+  .meta,
+  span.error {
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
@@ -183,8 +198,7 @@ export const styles = css`
     color: var(--_error);
   }
   span.error {
-    grid-column: 2 / -1;
-    font-size: 0.9em;
+    font-size: 0.85em;
   }
   .rejected {
     display: flex;

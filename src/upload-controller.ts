@@ -22,7 +22,26 @@ export interface UploadControllerOptions {
   queue(): QueueConfig;
   backend(): BackendConfig;
   emit<K extends keyof PresignedUploaderEventMap>(type: K, detail: Detail<K>): void;
+  /** A call of `add` has validated and queued all its files. */
+  added?(batch: AddedBatch): void;
+  /** The list or a status changed (not progress): counts and totals are up to date. */
+  changed?(): void;
   transport?: Transport;
+}
+
+/** What one call of `add` did, once all its slices ran. */
+export interface AddedBatch {
+  accepted: number;
+  rejected: number;
+}
+
+type AddRules = FileRules & { maxFiles?: number; single?: boolean };
+
+/** A call of `add` still being validated and queued. */
+interface Backlog extends AddedBatch {
+  files: File[];
+  next: number;
+  rules: AddRules;
 }
 
 export interface Rejection {
@@ -32,6 +51,8 @@ export interface Rejection {
 }
 
 let lastRejection = 0;
+/** Main-thread time one slice of `add` may take: well under the 50 ms of a long task. */
+const SLICE_MS = 8;
 /** Pending registrations some uploader of this page has taken over already. */
 const adopted = new Set<string>();
 
@@ -43,7 +64,7 @@ const adopted = new Set<string>();
 export class UploadController implements ReactiveController {
   readonly queue: UploadQueue;
   /** Files refused by validation, shown until dismissed. */
-  rejected: Rejection[] = [];
+  readonly rejected: Rejection[] = [];
   /** Grows with every change of the list or of a status (not with progress), so the host can skip work. */
   revision = 0;
   readonly #host: ReactiveControllerHost;
@@ -56,6 +77,8 @@ export class UploadController implements ReactiveController {
   /** Register calls of files recovered from an earlier page, by upload id. */
   readonly #recovered = new Map<string, RegistrationRequest>();
   readonly #transport: Transport;
+  /** Calls of `add` not yet fully queued, oldest first. */
+  readonly #backlog: Backlog[] = [];
   #cancelFrame?: () => void;
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
@@ -82,34 +105,70 @@ export class UploadController implements ReactiveController {
       },
       change: () => {
         this.revision++;
+        options.changed?.();
         host.requestUpdate();
       },
     });
   }
 
-  /** Queues the files that pass the rules; the others fire `file-reject` and are listed as refused. */
-  add(files: Iterable<File>, rules: FileRules & { maxFiles?: number; single?: boolean }): void {
+  /** How many files the `add` call being validated now was given; 0 when none is. */
+  get batchSize(): number {
+    return this.#backlog[0]?.files.length ?? 0;
+  }
+
+  /**
+   * Queues the files that pass the rules; the others fire `file-reject` and are listed as refused.
+   * A big batch is taken in slices of a few milliseconds that yield to the page in between, in
+   * order: the first slice runs at once, so the first uploads start within this call.
+   */
+  add(files: Iterable<File>, rules: AddRules): void {
+    this.#backlog.push({ files: [...files], next: 0, rules, accepted: 0, rejected: 0 });
+    if (this.#backlog.length === 1) this.#addSlice();
+  }
+
+  #addSlice(): void {
+    const deadline = performance.now() + SLICE_MS;
     const accepted: File[] = [];
-    let room = (rules.maxFiles ?? Infinity) - this.queue.count;
-    for (const file of files) {
-      let reason = rejectReason(file, rules);
-      if (!reason && (room <= 0 || (rules.single && accepted.length > 0))) reason = 'count';
-      if (reason) {
-        const rejection = { id: `rejected-${++lastRejection}`, file, reason };
-        this.rejected = [...this.rejected, rejection];
-        this.#options.emit('file-reject', rejection);
-        continue;
+    let batch: Backlog | undefined;
+    while ((batch = this.#backlog[0])) {
+      const { files, rules } = batch;
+      while (batch.next < files.length) {
+        const file = files[batch.next++]!;
+        let reason = rejectReason(file, rules);
+        const room = (rules.maxFiles ?? Infinity) - this.queue.count - accepted.length;
+        if (!reason && (room <= 0 || (rules.single && batch.accepted > 0))) reason = 'count';
+        if (reason) {
+          batch.rejected++;
+          const rejection = { id: `rejected-${++lastRejection}`, file, reason };
+          this.rejected.push(rejection);
+          this.#options.emit('file-reject', rejection);
+        } else {
+          batch.accepted++;
+          accepted.push(file);
+        }
+        if (batch.next % 64 === 0 && performance.now() > deadline) break;
       }
-      accepted.push(file);
-      room--;
+      if (batch.next < files.length) break;
+      this.#backlog.shift();
+      // Queued before telling, so the news counts the files of this slice too.
+      if (accepted.length > 0) this.queue.add(accepted.splice(0));
+      this.#options.added?.({ accepted: batch.accepted, rejected: batch.rejected });
     }
     if (accepted.length > 0) this.queue.add(accepted);
+    this.revision++;
     this.#host.requestUpdate();
+    if (this.#backlog.length > 0) setTimeout(() => this.#addSlice());
   }
 
   /** Takes files out of the list; a register call they still owe is dropped with them. */
   remove(id?: string): void {
-    for (const upload of this.queue.uploads) if (id === undefined || upload.id === id) this.#forget(upload.id);
+    if (id === undefined) {
+      // Files still waiting for their slice go too: the list is emptied.
+      this.#backlog.length = 0;
+      for (const upload of this.queue.uploads) this.#forget(upload.id);
+    } else {
+      this.#forget(id);
+    }
     this.queue.remove(id);
   }
 
@@ -130,8 +189,14 @@ export class UploadController implements ReactiveController {
     }
   }
 
-  dismiss(id: string): void {
-    this.rejected = this.rejected.filter((rejection) => rejection.id !== id);
+  /** Forgets one refused file by id, or all. */
+  dismiss(id?: string): void {
+    if (id === undefined) this.rejected.length = 0;
+    else {
+      const index = this.rejected.findIndex((rejection) => rejection.id === id);
+      if (index >= 0) this.rejected.splice(index, 1);
+    }
+    this.revision++;
     this.#host.requestUpdate();
   }
 

@@ -204,6 +204,7 @@ describe('<presigned-uploader>', () => {
     const done = await settle(el, [makeFile()]);
     expect((done.detail as UploadErrorDetail).stage).to.equal('sign');
     expect((done.detail as UploadErrorDetail).error.message).to.equal('sign response: missing "url"');
+    await el.updateComplete;
     expect(el.shadowRoot!.querySelector('[part=error]')!.textContent).to.contain('sign response: missing "url"');
   });
 
@@ -348,6 +349,7 @@ describe('<presigned-uploader>', () => {
       expect(done.detail).to.deep.include({ stage });
       expect((done.detail as UploadErrorDetail).error.code).to.equal('InvalidTemplate');
       expect(events.names()).to.deep.equal(['upload-error']);
+      await el.updateComplete;
       expect(el.shadowRoot!.textContent).to.contain(`${attribute} attribute is not valid JSON`);
     });
   }

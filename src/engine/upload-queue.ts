@@ -4,6 +4,8 @@ import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './re
 import { sendToStorage } from './send-to-storage.js';
 import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
+import { isActive, UploadTally } from './upload-tally.js';
+import { WaitingLine } from './waiting-line.js';
 import type { Transport } from './xhr-transport.js';
 
 export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted';
@@ -68,6 +70,8 @@ export interface QueueListener {
 
 interface Entry {
   id: string;
+  /** Place in the order files were listed: the waiting line follows it. */
+  seq: number;
   file: File;
   /** Bytes of the file: its size, or for an adopted file the size it had. */
   total: number;
@@ -82,12 +86,14 @@ interface Entry {
   /** Set once storage holds the bytes: from then on only the register step may run again. */
   stored?: StoredFile;
   controller?: AbortController;
+  /** The frozen snapshot of the entry as it is; dropped on every change. */
+  snapshot?: UploadSnapshot;
 }
 
-const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
 /** Parts of one multipart file in flight at once: a few connections fill most links. */
 const PART_CONCURRENCY = 4;
 let lastId = 0;
+let lastSeq = 0;
 
 /**
  * Runs uploads: sign, post to storage, register, with at most `concurrency` in flight, retries
@@ -95,7 +101,16 @@ let lastId = 0;
  * It knows no URL, JSON or DOM: all I/O comes in through `steps`.
  */
 export class UploadQueue {
+  /** Counts, bytes and form values of the whole list, kept up to date file by file. */
+  readonly tally = new UploadTally();
+  /** The list in order; `#byId` finds an entry without a walk. */
   #entries: Entry[] = [];
+  readonly #byId = new Map<string, Entry>();
+  readonly #waiting = new WaitingLine<Entry>();
+  /** Entries a manual queue holds until `start()`. */
+  #held: Entry[] = [];
+  /** The snapshots `uploads` hands out, built when asked for after a change. */
+  #list?: UploadSnapshot[];
   readonly #config: () => QueueConfig;
   readonly #steps: () => UploadSteps;
   readonly #listener: QueueListener;
@@ -108,7 +123,8 @@ export class UploadQueue {
   }
 
   get uploads(): UploadSnapshot[] {
-    return this.#entries.map(snapshot);
+    this.#list ??= this.#entries.map((entry) => this.#snapshot(entry));
+    return [...this.#list];
   }
 
   /** How many files are listed, without a snapshot of each. */
@@ -116,10 +132,27 @@ export class UploadQueue {
     return this.#entries.length;
   }
 
+  /** The file at `index` in the list, without a snapshot of the others. */
+  at(index: number): UploadSnapshot | undefined {
+    const entry = this.#entries[index];
+    return entry && this.#snapshot(entry);
+  }
+
+  /** Where a file is in the list; -1 when it is not listed. A walk: not for every event. */
+  indexOf(id: string): number {
+    const entry = this.#byId.get(id);
+    return entry ? this.#entries.indexOf(entry) : -1;
+  }
+
+  get(id: string): UploadSnapshot | undefined {
+    const entry = this.#byId.get(id);
+    return entry && this.#snapshot(entry);
+  }
+
   /** Queues files (validated by the caller) and starts them unless the queue is manual. */
   add(files: readonly File[]): UploadSnapshot[] {
     const held = this.#config().manual;
-    return this.#enqueue(files.map((file): Entry => ({ id: nextId(), file, total: file.size, status: 'queued', loaded: 0, held })));
+    return this.#enqueue(files.map((file): Entry => ({ id: nextId(), seq: ++lastSeq, file, total: file.size, status: 'queued', loaded: 0, held })));
   }
 
   /**
@@ -128,23 +161,26 @@ export class UploadQueue {
    */
   adopt(id: string, file: File, size: number, stored: StoredFile): UploadSnapshot {
     const [adopted] = this.#enqueue([
-      { id, file, total: size, status: 'queued', loaded: size, held: false, stored, key: stored.key, fileId: stored.fileId },
+      { id, seq: ++lastSeq, file, total: size, status: 'queued', loaded: size, held: false, stored, key: stored.key, fileId: stored.fileId },
     ]);
     return adopted!;
   }
 
   /** Releases files held by a manual queue. */
   start(): void {
-    for (const entry of this.#entries) entry.held = false;
+    for (const entry of this.#held.splice(0)) {
+      entry.held = false;
+      this.#wait(entry);
+    }
     this.#pump();
   }
 
   cancel(id?: string): void {
     for (const entry of this.#select(id)) {
-      if (!ACTIVE.has(entry.status)) continue;
+      if (!isActive(entry.status)) continue;
       entry.controller?.abort(new DOMException('Upload cancelled', 'AbortError'));
-      entry.status = 'aborted';
-      this.#listener.abort(snapshot(entry));
+      this.#update(entry, () => (entry.status = 'aborted'));
+      this.#listener.abort(this.#snapshot(entry));
     }
     this.#listener.change();
   }
@@ -152,11 +188,14 @@ export class UploadQueue {
   retry(id?: string): void {
     for (const entry of this.#select(id)) {
       if (entry.status !== 'error' && entry.status !== 'aborted') continue;
-      // A fresh sign unless the bytes are stored: the old permission may be what failed.
-      if (!entry.stored) entry.plan = undefined;
-      entry.status = 'queued';
-      entry.error = undefined;
-      entry.held = false;
+      this.#update(entry, () => {
+        // A fresh sign unless the bytes are stored: the old permission may be what failed.
+        if (!entry.stored) entry.plan = undefined;
+        entry.status = 'queued';
+        entry.error = undefined;
+        entry.held = false;
+      });
+      this.#wait(entry);
     }
     this.#listener.change();
     this.#pump();
@@ -165,8 +204,22 @@ export class UploadQueue {
   /** Takes files out of the list, cancelling them first if they are still running. */
   remove(id?: string): void {
     this.cancel(id);
-    this.#entries = this.#entries.filter((entry) => id !== undefined && entry.id !== id);
+    const removed = this.#select(id);
+    for (const entry of removed) {
+      this.tally.remove(entry);
+      this.#byId.delete(entry.id);
+    }
+    if (id === undefined) {
+      this.#entries = [];
+      this.#held = [];
+      this.#waiting.clear();
+    } else if (removed[0]) {
+      this.#entries.splice(this.#entries.indexOf(removed[0]), 1);
+    }
+    this.#list = undefined;
     this.#listener.change();
+    // Lets the waiting line drop what it still holds of removed files.
+    this.#pump();
   }
 
   /** Picks up a raised concurrency limit. */
@@ -175,21 +228,37 @@ export class UploadQueue {
   }
 
   #enqueue(added: Entry[]): UploadSnapshot[] {
-    this.#entries.push(...added);
+    for (const entry of added) {
+      this.#entries.push(entry);
+      this.#byId.set(entry.id, entry);
+      this.tally.add(entry);
+      if (entry.held) this.#held.push(entry);
+      else this.#wait(entry);
+    }
+    this.#list = undefined;
     this.#listener.change();
     this.#pump();
-    return added.map(snapshot);
+    return added.map((entry) => this.#snapshot(entry));
   }
 
+  /** One file by id, or all: a walk over the list only when all are asked for. */
   #select(id: string | undefined): Entry[] {
-    return this.#entries.filter((entry) => id === undefined || entry.id === id);
+    if (id === undefined) return [...this.#entries];
+    const entry = this.#byId.get(id);
+    return entry ? [entry] : [];
+  }
+
+  #wait(entry: Entry): void {
+    this.#waiting.push(entry);
   }
 
   #pump(): void {
     const limit = Math.max(1, this.#config().concurrency);
-    for (const entry of this.#entries) {
-      if (this.#running >= limit) return;
-      if (entry.status === 'queued' && !entry.held) void this.#run(entry);
+    while (this.#running < limit) {
+      const entry = this.#waiting.shift();
+      if (!entry) return;
+      // The line keeps files that were cancelled, removed or started since: they are skipped here.
+      if (entry.status === 'queued' && !entry.held && !entry.controller && this.#byId.get(entry.id) === entry) void this.#run(entry);
     }
   }
 
@@ -202,7 +271,7 @@ export class UploadQueue {
     try {
       this.#steps().check();
       if (!entry.stored) {
-        this.#listener.start(snapshot(entry));
+        this.#listener.start(this.#snapshot(entry));
         entry.stored = await this.#store(entry, signal, (next) => (stage = next));
       }
       stage = 'register';
@@ -213,16 +282,16 @@ export class UploadQueue {
         const stored = entry.stored;
         registration = await withRetries(() => register(entry, stored, signal), this.#config(), signal, network);
       }
-      entry.key = entry.stored.key;
-      this.#set(entry, 'complete');
-      this.#listener.complete(snapshot(entry), register ? { ...entry.stored, registration } : entry.stored);
+      const { stored } = entry;
+      this.#set(entry, 'complete', () => (entry.key = stored.key));
+      this.#listener.complete(this.#snapshot(entry), register ? { ...stored, registration } : stored);
     } catch (error) {
       // cancel() already moved the file to `aborted` and said so.
       if (signal.aborted) return;
       const failure = toUploadError(error, stage);
-      entry.error = failure.toJSON();
-      this.#set(entry, 'error');
-      this.#listener.error(snapshot(entry), failure.stage, entry.error);
+      const info = failure.toJSON();
+      this.#set(entry, 'error', () => (entry.error = info));
+      this.#listener.error(this.#snapshot(entry), failure.stage, info);
     } finally {
       entry.controller = undefined;
       this.#running--;
@@ -242,8 +311,8 @@ export class UploadQueue {
       if (!entry.plan) {
         enter('sign');
         this.#set(entry, 'signing');
-        entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal, network);
-        entry.fileId = entry.plan.fileId;
+        const plan = (entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal, network));
+        this.#update(entry, () => (entry.fileId = plan.fileId));
       }
       // Past its expiry before the request even starts: storage would refuse it.
       if (isExpired(entry.plan) && !resigned) {
@@ -252,9 +321,8 @@ export class UploadQueue {
         continue;
       }
       const { plan, key } = resolveKey(entry.plan, entry.file.name);
-      entry.key = key;
       enter('upload');
-      this.#set(entry, 'uploading');
+      this.#set(entry, 'uploading', () => (entry.key = key));
       const request = { plan, key, body: entry.file, fileName: entry.file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
       try {
         const receipt = await withRetries(() => sendToStorage(steps.transport, request), policy, signal, network);
@@ -288,8 +356,10 @@ export class UploadQueue {
       },
       onProgress: this.#progressOf(entry),
     });
-    entry.key = receipt.key;
-    entry.fileId = receipt.fileId;
+    this.#update(entry, () => {
+      entry.key = receipt.key;
+      entry.fileId = receipt.fileId;
+    });
     this.#stored(entry);
     return receipt;
   }
@@ -298,22 +368,41 @@ export class UploadQueue {
   #progressOf(entry: Entry): (loaded: number) => void {
     return (loaded) => {
       if (loaded <= entry.loaded) return;
-      entry.loaded = loaded;
-      this.#listener.progress(snapshot(entry), false);
+      this.#update(entry, () => (entry.loaded = loaded));
+      this.#listener.progress(this.#snapshot(entry), false);
     };
   }
 
   /** All bytes are out: the last progress of the file. */
   #stored(entry: Entry): void {
-    entry.loaded = entry.total;
-    this.#listener.progress(snapshot(entry), true);
+    this.#update(entry, () => (entry.loaded = entry.total));
+    this.#listener.progress(this.#snapshot(entry), true);
   }
 
-  #set(entry: Entry, status: UploadStatus): void {
+  #set(entry: Entry, status: UploadStatus, alsoChange?: () => void): void {
     // A cancel can land between a step's answer and this line: never step out of `aborted`.
     if (entry.status === 'aborted') throw new DOMException('Upload cancelled', 'AbortError');
-    entry.status = status;
+    this.#update(entry, () => {
+      alsoChange?.();
+      entry.status = status;
+    });
     this.#listener.change();
+  }
+
+  /** Every change of an entry goes through here: the tally and the snapshots follow it in O(1). */
+  #update(entry: Entry, change: () => void): void {
+    const listed = this.#byId.get(entry.id) === entry;
+    if (listed) this.tally.remove(entry);
+    change();
+    if (listed) this.tally.add(entry);
+    entry.snapshot = undefined;
+    this.#list = undefined;
+  }
+
+  #snapshot(entry: Entry): UploadSnapshot {
+    if (entry.snapshot) return entry.snapshot;
+    const { id, file, status, loaded, total, key, fileId, error } = entry;
+    return (entry.snapshot = Object.freeze({ id, file, status, loaded, total, key, fileId, error }));
   }
 }
 
@@ -323,11 +412,6 @@ function nextId(): string {
 
 function isExpired(plan: UploadPlan): boolean {
   return plan.expires !== undefined && plan.expires <= Date.now();
-}
-
-function snapshot(entry: Entry): UploadSnapshot {
-  const { id, file, status, loaded, total, key, fileId, error } = entry;
-  return Object.freeze({ id, file, status, loaded, total, key, fileId, error });
 }
 
 /** Whatever went wrong becomes one error with a stage, a code and a message. */

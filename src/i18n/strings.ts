@@ -14,6 +14,9 @@ export interface UploaderStrings {
   retry: string;
   remove: string;
   dismiss: string;
+  dismissAll: string;
+  /** `{count}` refused files beyond those listed one by one. */
+  moreRejected: string;
   fileList: string;
   /** Label of the total progress bar. */
   total: string;
@@ -28,10 +31,17 @@ export interface UploaderStrings {
   pending: string;
   status: Record<UploadStatus, string>;
   reject: Record<RejectReason, string>;
-  /** What the `aria-live` region says; `{name}` is the file's name. */
+  /** What the `aria-live` region says; `{name}` is the file's name, `{count}` a formatted number. */
   announce: {
     start: string;
     progress: string;
+    /** Progress of all files together, when more than one is on its way. */
+    totalProgress: string;
+    /** A batch of files was added (and `refused` some of it was refused). */
+    added: string;
+    refused: string;
+    /** A batch of files has ended: `{complete}` uploaded, `{failed}` failed. */
+    done: string;
     complete: string;
     error: string;
     reject: string;
@@ -51,6 +61,8 @@ export const en: UploaderStrings = {
   retry: 'Retry',
   remove: 'Remove',
   dismiss: 'Dismiss',
+  dismissAll: 'Dismiss all',
+  moreRejected: '{count} more files refused.',
   fileList: 'Uploads',
   total: 'Total progress',
   sizeProgress: '{loaded} of {total}',
@@ -76,6 +88,10 @@ export const en: UploaderStrings = {
   announce: {
     start: 'Uploading {name}.',
     progress: '{name}: {percent} uploaded.',
+    totalProgress: 'All files: {percent} uploaded.',
+    added: '{count} files added.',
+    refused: '{count} files refused.',
+    done: 'Finished: {complete} uploaded, {failed} failed.',
     complete: '{name} uploaded.',
     error: '{name} failed: {message}',
     reject: '{name} refused: {reason}',
@@ -92,6 +108,8 @@ export const de: UploaderStrings = {
   retry: 'Erneut versuchen',
   remove: 'Entfernen',
   dismiss: 'Schließen',
+  dismissAll: 'Alle schließen',
+  moreRejected: '{count} weitere Dateien abgelehnt.',
   fileList: 'Uploads',
   total: 'Gesamtfortschritt',
   sizeProgress: '{loaded} von {total}',
@@ -117,6 +135,10 @@ export const de: UploaderStrings = {
   announce: {
     start: '{name} wird hochgeladen.',
     progress: '{name}: {percent} hochgeladen.',
+    totalProgress: 'Alle Dateien: {percent} hochgeladen.',
+    added: '{count} Dateien hinzugefügt.',
+    refused: '{count} Dateien abgelehnt.',
+    done: 'Fertig: {complete} hochgeladen, {failed} fehlgeschlagen.',
     complete: '{name} hochgeladen.',
     error: '{name} fehlgeschlagen: {message}',
     reject: '{name} abgelehnt: {reason}',
@@ -133,6 +155,8 @@ export const fr: UploaderStrings = {
   retry: 'Réessayer',
   remove: 'Retirer',
   dismiss: 'Fermer',
+  dismissAll: 'Tout fermer',
+  moreRejected: '{count} autres fichiers refusés.',
   fileList: 'Envois',
   total: 'Progression totale',
   sizeProgress: '{loaded} sur {total}',
@@ -158,6 +182,10 @@ export const fr: UploaderStrings = {
   announce: {
     start: 'Envoi de {name}.',
     progress: '{name} : {percent} envoyé.',
+    totalProgress: 'Tous les fichiers : {percent} envoyé.',
+    added: '{count} fichiers ajoutés.',
+    refused: '{count} fichiers refusés.',
+    done: 'Terminé : {complete} envoyés, {failed} en échec.',
     complete: '{name} envoyé.',
     error: 'Échec de {name} : {message}',
     reject: '{name} refusé : {reason}',

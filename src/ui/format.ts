@@ -55,3 +55,8 @@ export function formatDuration(seconds: number, locale: string): string {
 export function formatPercent(percent: number, locale: string): string {
   return numberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(percent / 100);
 }
+
+/** `1,000`, `1.000`, `1 000`. */
+export function formatCount(count: number, locale: string): string {
+  return numberFormat(locale, {}).format(count);
+}
