@@ -317,6 +317,12 @@ export class PresignedUploaderElement extends LitElement {
     super.scheduleUpdate();
   }
 
+  /** Also waits for the render a newly measured row height asks for, so the list is in place. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    while (!(await super.getUpdateComplete()));
+    return true;
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     if (changed.has('concurrency')) this.#uploads.queue.pump();
