@@ -2,7 +2,6 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
 import { isActive } from './engine/upload-tally.js';
 import type { FileRejectDetail, PresignedUploaderEventMap, UploadErrorDetail, UploadProgressDetail } from './events.js';
@@ -11,6 +10,7 @@ import { styles } from './presigned-uploader.styles.js';
 import { Announcer } from './ui/announcer.js';
 import { closestLang, intlLocale } from './ui/closest-lang.js';
 import { formatCount, formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
+import { droppedFiles } from './ui/dropped-files.js';
 import { afterNextFrame } from './ui/next-frame.js';
 import { SpeedMeter } from './ui/speed-meter.js';
 import { Thumbnails } from './ui/thumbnails.js';
@@ -291,8 +291,10 @@ export class PresignedUploaderElement extends LitElement {
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    // The validation message is in the element's language.
-    if (name === 'lang') this.#syncState();
+    if (name !== 'lang') return;
+    // The validation message and the whole UI are in the element's language.
+    this.#syncState();
+    this.requestUpdate();
   }
 
   override connectedCallback(): void {
@@ -414,7 +416,7 @@ export class PresignedUploaderElement extends LitElement {
       part="file-list"
       role="list"
       aria-label=${t.fileList}
-      style=${styleMap({ '--_rows-height': `${count * stride}px` })}
+      .style=${`--_rows-height: ${count * stride}px`}
       @focusin=${this.#onRowFocus}
       @focusout=${this.#onRowBlur}
     >
@@ -433,7 +435,7 @@ export class PresignedUploaderElement extends LitElement {
     const thumbnail = this.#thumbnails.get(id, file);
     const nameId = `name-${id}`;
     return html`<li part="file" class="file ${status}" data-id=${id} aria-setsize=${position.count} aria-posinset=${position.index + 1}
-      style=${styleMap({ top: `${position.top}px` })}>
+      .style=${`top: ${position.top}px`}>
       ${thumbnail
         ? html`<img part="thumbnail" class="thumbnail" src=${thumbnail} alt="" />`
         : html`<span part="thumbnail" class="thumbnail badge" aria-hidden="true">${extension(file.name)}</span>`}
@@ -458,7 +460,7 @@ export class PresignedUploaderElement extends LitElement {
     const id = `${RESTORED}${value}`;
     const nameId = `name-${id}`;
     return html`<li part="file" class="file complete restored" data-id=${id} aria-setsize=${position.count} aria-posinset=${position.index + 1}
-      style=${styleMap({ top: `${position.top}px` })}>
+      .style=${`top: ${position.top}px`}>
       <span part="thumbnail" class="thumbnail badge" aria-hidden="true">✓</span>
       <span class="info">
         <span part="file-name" class="name" id=${nameId}>${value}</span>
@@ -648,11 +650,15 @@ export class PresignedUploaderElement extends LitElement {
     this.#setState('dragover', false);
     if (this.#isDisabled) return;
     event.preventDefault();
-    this.#addPicked(event.dataTransfer?.files ?? null);
+    if (!event.dataTransfer) return;
+    const dropped = droppedFiles(event.dataTransfer);
+    // A dropped folder is many files by nature, as with the folder picker.
+    if (dropped instanceof Promise) void dropped.then(({ files }) => this.#addPicked(files, true));
+    else this.#addPicked(dropped.files);
   }
 
   /** The picker, drop and paste honour `multiple`: without it, the files after the first are refused. */
-  #addPicked(files: FileList | null, many = this.multiple): void {
+  #addPicked(files: Iterable<File> | null, many = this.multiple): void {
     if (!files || this.#isDisabled) return;
     this.#uploads.add(files, {
       accept: this.accept,

@@ -3,6 +3,10 @@ import { css } from 'lit';
 // Public `--presigned-uploader-*` tokens are read once on :host into private `--_*` variables.
 // Colours derive from `currentColor` and the system colours, so light and dark follow `color-scheme`
 // (mixed with `currentColor` rather than `light-dark()`, which would raise the browser baseline).
+// The file list is virtual: only the rows in view exist, each placed (position: absolute) at its
+// index; ul::after gives the list the height of all rows, so it scrolls as if they were there. A
+// row's bottom margin is read as the gap between rows. Name, meta and error are one line each, so
+// every row has the same height. (No comments inside the css: they would ship to every page.)
 export const styles = css`
   :host {
     --_accent: var(--presigned-uploader-accent, #2563eb);
@@ -106,8 +110,6 @@ export const styles = css`
     cursor: not-allowed;
     opacity: 0.6;
   }
-  /* A virtual list: only the rows in view exist, each placed at its index; ::after gives the
-     list the height of all of them, so it scrolls as if they were there. */
   ul {
     list-style: none;
     position: relative;
@@ -126,7 +128,6 @@ export const styles = css`
     position: absolute;
     inset-inline: 0;
     box-sizing: border-box;
-    /* Read as the gap between rows: rows are placed, not flowed. */
     margin-bottom: var(--_gap);
     display: grid;
     grid-template-columns: var(--_thumbnail) minmax(0, 1fr) auto auto;
@@ -157,7 +158,6 @@ export const styles = css`
     display: grid;
     min-width: 0;
   }
-  /* One line each, so every row has the same height. */
   .name,
   .meta,
   span.error {

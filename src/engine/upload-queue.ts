@@ -144,10 +144,6 @@ export class UploadQueue {
     return entry ? this.#entries.indexOf(entry) : -1;
   }
 
-  get(id: string): UploadSnapshot | undefined {
-    const entry = this.#byId.get(id);
-    return entry && this.#snapshot(entry);
-  }
 
   /** Queues files (validated by the caller) and starts them unless the queue is manual. */
   add(files: readonly File[]): UploadSnapshot[] {

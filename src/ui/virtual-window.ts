@@ -42,7 +42,6 @@ export class VirtualWindow implements ReactiveController {
   #range: RowRange = { start: 0, end: 0 };
   #count = 0;
   readonly #host: ReactiveControllerHost;
-  readonly #resize = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.#measure()) : undefined;
   readonly #onScroll = (): void => this.#measure();
 
   constructor(host: ReactiveControllerHost) {
@@ -68,11 +67,9 @@ export class VirtualWindow implements ReactiveController {
   observe(list: HTMLElement | null, row: HTMLElement | null): void {
     if (list !== (this.#list ?? null)) {
       this.#list?.removeEventListener('scroll', this.#onScroll);
-      this.#resize?.disconnect();
       this.#list = list ?? undefined;
       if (list) {
         list.addEventListener('scroll', this.#onScroll, { passive: true });
-        this.#resize?.observe(list);
         this.#measure();
       }
     }
@@ -93,7 +90,6 @@ export class VirtualWindow implements ReactiveController {
     removeEventListener('scroll', this.#onScroll, { capture: true });
     removeEventListener('resize', this.#onScroll);
     this.#list?.removeEventListener('scroll', this.#onScroll);
-    this.#resize?.disconnect();
     this.#list = undefined;
   }
 
