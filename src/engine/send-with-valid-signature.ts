@@ -9,7 +9,7 @@ export interface Signature extends SignedRequest {
 }
 
 export interface SignedSend<S extends Signature, R> {
-  /** Asks for a signature; retried here while it fails in a retryable way. */
+  /** Asks for a signature: the first is retried like any step, a fresh one as part of its attempt. */
   sign(): Promise<S>;
   /** One attempt to send with `signature`. */
   send(signature: S): Promise<R>;
@@ -35,32 +35,59 @@ const CLOCK_TOLERANCE = 2_000;
  * passed (a 403 without CORS headers reads as status 0), it is signed afresh and the attempt
  * runs again. At most one fresh sign per attempt, and it does not count as a retry: a page whose
  * clock is off cannot sign in a loop.
+ *
+ * The page's clock may be minutes off the signer's. Evidence of that (a signature made in our
+ * future, or a fresh one already expired on arrival) is read as an offset, from the signing time
+ * the request carries; without one, the page's clock judges no more and storage's answers decide.
  */
 export async function sendWithValidSignature<S extends Signature, R>(run: SignedSend<S, R>): Promise<R> {
   const { policy, network, signal } = run;
-  const clock = new SignatureClock(run.now ?? Date.now);
+  const now = run.now ?? Date.now;
+  let offset = 0;
+  let blind = false;
+  let current: S;
+  /** Page-clock ms when storage stops taking `current`; undefined when unknown. */
+  let deadline: number | undefined;
+  /** Re-signed this long before the deadline. */
+  let margin = 0;
+  const expiring = () => deadline !== undefined && now() + margin >= deadline;
+
+  // A fresh sign that fails is a failed attempt: retried with it, never on top of it.
   const sign = async (fresh: boolean) => {
     run.onSigning?.();
-    const signature = await withRetries(() => run.sign(), policy, signal, network);
-    run.onSigned?.(signature);
-    return clock.date(signature, fresh);
+    current = await (fresh ? run.sign() : withRetries(() => run.sign(), policy, signal, network));
+    run.onSigned?.(current);
+    const arrived = now();
+    const { signedAt, expires: signed = Infinity } = signatureTimes(current);
+    // Both the answer's expires and the signature's own: the earlier counts.
+    const expires = Math.min(current.expires ?? Infinity, signed);
+    deadline = undefined;
+    if (expires === Infinity) return;
+    // A first signature that arrives expired may just be stale (a cache, a slow backend); a fresh one is not.
+    if ((signedAt ?? 0) - (arrived - offset) > CLOCK_TOLERANCE || (fresh && expires + offset <= arrived)) {
+      if (signedAt === undefined) blind = true;
+      else offset = arrived - signedAt;
+    }
+    if (blind) return;
+    deadline = expires + offset;
+    // A quarter of its lifetime at most, so that a signature made to live 2 s is still used.
+    margin = Math.min(SAFETY_MARGIN, Math.max(0, signedAt === undefined ? deadline - arrived : expires - signedAt) / 4);
   };
-  let current = await sign(false);
+
+  await sign(false);
   return withRetries(
     async () => {
-      let resigned = false;
-      const resign = async () => {
-        resigned = true;
-        // The sign step retried already: its failure must not make this attempt run again.
-        current = await sign(true).catch((error: unknown) => Promise.reject(final(error)));
-      };
-      if (clock.expiring(current)) await resign();
+      let resigned = expiring();
+      if (resigned) await sign(true);
       for (;;) {
         try {
-          return await run.send(current.signature);
+          return await run.send(current);
         } catch (error) {
-          if (resigned || !clock.refusedAsExpired(error, current)) throw error;
-          await resign();
+          // Storage said the signature expired, or a request failed with no answer after it did.
+          const expired = error instanceof UploadError && (error.expired || (error.status === 0 && expiring()));
+          if (resigned || !expired) throw error;
+          resigned = true;
+          await sign(true);
         }
       }
     },
@@ -68,67 +95,4 @@ export async function sendWithValidSignature<S extends Signature, R>(run: Signed
     signal,
     network,
   );
-}
-
-interface Dated<S> {
-  signature: S;
-  /** Page-clock ms when storage stops taking it; undefined when unknown, or when this clock cannot judge. */
-  deadline?: number;
-  /** Re-signed this long before the deadline. */
-  margin: number;
-}
-
-/**
- * Judges signatures by the page's clock, which may be minutes off the signer's. Evidence of
- * that (a signature made in our future, or a fresh one already expired on arrival) is read as
- * a clock offset, from the signing time when the request carries one; without one, this clock
- * judges no more signatures and storage's own answers decide.
- */
-class SignatureClock {
-  readonly #now: () => number;
-  #offset = 0;
-  #blind = false;
-
-  constructor(now: () => number) {
-    this.#now = now;
-  }
-
-  date<S extends Signature>(signature: S, fresh: boolean): Dated<S> {
-    const arrived = this.#now();
-    const { signedAt, expires: signed } = signatureTimes(signature);
-    const expires = earliest(signature.expires, signed);
-    if (expires === undefined) return { signature, margin: 0 };
-    const future = signedAt !== undefined && signedAt - (arrived - this.#offset) > CLOCK_TOLERANCE;
-    // A first signature that arrives expired may just be stale (a cache, a slow backend); a fresh one is not.
-    const deadOnArrival = fresh && expires + this.#offset <= arrived;
-    if (future || deadOnArrival) {
-      if (signedAt === undefined) this.#blind = true;
-      else this.#offset = arrived - signedAt;
-    }
-    if (this.#blind) return { signature, margin: 0 };
-    const deadline = expires + this.#offset;
-    // A quarter of its lifetime at most, so that a signature made to live 2 s is still used.
-    const lifetime = signedAt === undefined ? deadline - arrived : expires - signedAt;
-    return { signature, deadline, margin: Math.min(SAFETY_MARGIN, Math.max(0, lifetime) / 4) };
-  }
-
-  expiring({ deadline, margin }: Dated<Signature>): boolean {
-    return deadline !== undefined && this.#now() + margin >= deadline;
-  }
-
-  /** Storage said the signature expired, or a request failed with no answer after it did. */
-  refusedAsExpired(error: unknown, dated: Dated<Signature>): boolean {
-    if (!(error instanceof UploadError)) return false;
-    return error.expired || (error.status === 0 && this.expiring(dated));
-  }
-}
-
-function earliest(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
-}
-
-/** The same failure, no longer retryable. */
-function final(error: unknown): unknown {
-  if (!(error instanceof UploadError) || !error.retryable) return error;
-  return new UploadError(error.stage, error.code, error.message, { status: error.status, expired: error.expired, cause: error });
 }

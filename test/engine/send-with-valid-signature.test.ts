@@ -138,7 +138,7 @@ describe('sendWithValidSignature', () => {
     expect(before.log).to.deep.equal(['sign 1', 'send 1: NetworkError']);
   });
 
-  it('fails with the fresh sign\'s error once its own retries are spent, without another attempt', async () => {
+  it('counts a fresh sign that fails as a failed attempt: retried with it, never on top of it', async () => {
     const { run, log } = harness({ lifetime: 2000, retries: 1, failingSigns: 10, answers: [dropAfter(3000)] });
     const error = await run().catch((caught: unknown) => caught);
     expect(error).to.deep.include({ stage: 'sign', code: 'HTTP503' });
