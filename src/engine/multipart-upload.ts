@@ -1,5 +1,6 @@
 import { withRetries, type Network, type RetryPolicy } from './retry.js';
 import { sendToStorage } from './send-to-storage.js';
+import { sendWithValidSignature } from './send-with-valid-signature.js';
 import { UploadError } from './upload-error.js';
 import type { StorageReceipt } from './upload-plan.js';
 import type { Transport } from './xhr-transport.js';
@@ -174,8 +175,8 @@ async function uploadParts(file: File, session: MultipartSession, parts: Part[],
   stop.signal.throwIfAborted();
 }
 
-/** One part: signed, sent with retries, signed afresh once when its URL expired. Answers its ETag. */
-async function uploadPart(
+/** One part: signed, sent with retries, signed afresh whenever its URL is expired. Answers its ETag. */
+function uploadPart(
   file: File,
   session: MultipartSession,
   { partNumber, start, end }: Part,
@@ -183,33 +184,25 @@ async function uploadPart(
   signal: AbortSignal,
   onProgress: (loaded: number) => void,
 ): Promise<string> {
-  const retry = retrying(run, signal);
-  let resigned = false;
-  for (;;) {
-    const target = await retry(() => run.steps.signPart(session, partNumber, signal));
-    if (target.expires !== undefined && target.expires <= Date.now() && !resigned) {
-      resigned = true;
-      continue;
-    }
-    try {
-      const receipt = await retry(() =>
-        sendToStorage(run.transport, {
-          plan: { method: 'PUT', url: target.url, headers: target.headers, key: session.key },
-          key: session.key,
-          body: file.slice(start, end),
-          fileName: file.name,
-          onProgress,
-          signal,
-          stallTimeout: run.stallTimeout,
-        }),
-      );
+  return sendWithValidSignature({
+    sign: () => run.steps.signPart(session, partNumber, signal),
+    send: async (target) => {
+      const receipt = await sendToStorage(run.transport, {
+        plan: { method: 'PUT', url: target.url, headers: target.headers, key: session.key },
+        key: session.key,
+        body: file.slice(start, end),
+        fileName: file.name,
+        onProgress,
+        signal,
+        stallTimeout: run.stallTimeout,
+      });
       if (!receipt.etag) throw etagHidden();
       return receipt.etag;
-    } catch (error) {
-      if (!(error instanceof UploadError && error.expired) || resigned) throw error;
-      resigned = true;
-    }
-  }
+    },
+    policy: run.policy,
+    network: run.network,
+    signal,
+  });
 }
 
 function etagHidden(): UploadError {

@@ -2,6 +2,7 @@ import { uploadMultipart, type MultipartSteps } from './multipart-upload.js';
 import { resolveKey } from './resolve-key.js';
 import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './retry.js';
 import { sendToStorage } from './send-to-storage.js';
+import { sendWithValidSignature } from './send-with-valid-signature.js';
 import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
 import { isActive, UploadTally } from './upload-tally.js';
@@ -81,7 +82,7 @@ interface Entry {
   fileId?: string | number;
   error?: UploadErrorInfo;
   held: boolean;
-  /** The signed plan; kept for retries while it has not expired. */
+  /** The signed plan the upload uses now. */
   plan?: UploadPlan;
   /** Set once storage holds the bytes: from then on only the register step may run again. */
   stored?: StoredFile;
@@ -295,41 +296,37 @@ export class UploadQueue {
     }
   }
 
-  /** Signs (just in time) and sends the bytes; an expired policy gets one fresh sign that is not a retry. */
+  /** Signs (just in time) and sends the bytes, signed afresh whenever the signature is expired. */
   async #store(entry: Entry, signal: AbortSignal, enter: (stage: UploadStage) => void): Promise<StoredFile> {
-    const { multipart } = this.#steps();
+    const { multipart, network = ALWAYS_ONLINE } = this.#steps();
     const policy = this.#config();
     if (multipart && entry.file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
-    let resigned = false;
-    for (;;) {
-      const steps = this.#steps();
-      const network = steps.network ?? ALWAYS_ONLINE;
-      if (!entry.plan) {
-        enter('sign');
-        this.#set(entry, 'signing');
-        const plan = (entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal, network));
-        this.#update(entry, () => (entry.fileId = plan.fileId));
-      }
-      // Past its expiry before the request even starts: storage would refuse it.
-      if (isExpired(entry.plan) && !resigned) {
-        resigned = true;
-        entry.plan = undefined;
-        continue;
-      }
-      const { plan, key } = resolveKey(entry.plan, entry.file.name);
-      enter('upload');
-      this.#set(entry, 'uploading', () => (entry.key = key));
-      const request = { plan, key, body: entry.file, fileName: entry.file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
-      try {
-        const receipt = await withRetries(() => sendToStorage(steps.transport, request), policy, signal, network);
+    const { file } = entry;
+    return sendWithValidSignature({
+      sign: () => this.#steps().sign(file, signal),
+      send: async (signed) => {
+        const { plan, key } = resolveKey(signed, file.name);
+        const request = { plan, key, body: file, fileName: file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
+        const receipt = await sendToStorage(this.#steps().transport, request);
         this.#stored(entry);
         return { ...receipt, fileId: plan.fileId };
-      } catch (error) {
-        if (!(error instanceof UploadError && error.expired) || resigned) throw error;
-        resigned = true;
-        entry.plan = undefined;
-      }
-    }
+      },
+      policy,
+      network,
+      signal,
+      onSigning: () => {
+        enter('sign');
+        this.#set(entry, 'signing');
+      },
+      onSigned: (plan) => {
+        entry.plan = plan;
+        enter('upload');
+        this.#set(entry, 'uploading', () => {
+          entry.fileId = plan.fileId;
+          entry.key = resolveKey(plan, file.name).key;
+        });
+      },
+    });
   }
 
   /** A big file as a multipart upload: started (or resumed) through the backend, sent in parts. */
@@ -404,10 +401,6 @@ export class UploadQueue {
 
 function nextId(): string {
   return `upload-${Date.now().toString(36)}-${++lastId}`;
-}
-
-function isExpired(plan: UploadPlan): boolean {
-  return plan.expires !== undefined && plan.expires <= Date.now();
 }
 
 /** Whatever went wrong becomes one error with a stage, a code and a message. */

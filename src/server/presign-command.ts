@@ -1,5 +1,6 @@
 import { PutObjectCommand, type S3Client, type UploadPartCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { urlExpiry } from '../engine/signature-expiry.js';
 
 /** Matches the flexible-checksum headers the SDK adds to PutObject and UploadPart since 3.729. */
 const CHECKSUM_HEADER = /^x-amz-(?:checksum-|sdk-checksum-algorithm$)/i;
@@ -42,12 +43,8 @@ function withoutEmptyChecksum(command: PutObjectCommand | UploadPartCommand): vo
 
 /** When a SigV4 presigned URL expires, ISO 8601: X-Amz-Date plus X-Amz-Expires, as S3 reads them. */
 export function urlExpiration(url: string): string | undefined {
-  const query = new URL(url).searchParams;
-  const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(query.get('X-Amz-Date') ?? '');
-  const seconds = /^\d+$/.test(query.get('X-Amz-Expires') ?? '') ? Number(query.get('X-Amz-Expires')) : undefined;
-  if (!date || seconds === undefined) return undefined;
-  const [year, month, day, hour, minute, second] = date.slice(1).map(Number) as [number, number, number, number, number, number];
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second) + seconds * 1000).toISOString();
+  const expires = urlExpiry(url);
+  return expires === undefined ? undefined : new Date(expires).toISOString();
 }
 
 /** An expiry computed here, for when the signed one cannot be read. */

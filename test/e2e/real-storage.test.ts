@@ -69,7 +69,7 @@ describe(`real uploads to ${kind}`, function () {
   });
 
   for (const [label, query] of [
-    ['storage says the policy expired', 'hide-expiry=1'],
+    ['only the policy says it has expired', 'hide-expiry=1'],
     ['the sign answer has already expired', ''],
   ] as const) {
     it(`signs once more when ${label}, without counting a retry`, async () => {

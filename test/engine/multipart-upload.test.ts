@@ -1,4 +1,4 @@
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import { partSizeFor, uploadMultipart, type MultipartRun, type MultipartSession, type MultipartSteps } from '../../src/engine/multipart-upload.js';
 import { UploadError } from '../../src/engine/upload-error.js';
 import type { TransportRequest, TransportResponse } from '../../src/engine/xhr-transport.js';
@@ -19,11 +19,21 @@ const s3Error = (status: number, code: string, message = ''): TransportResponse 
   header: () => null,
 });
 
-function harness(options: { resumed?: MultipartSession; listed?: Array<{ partNumber: number; etag: string }> | 'gone'; answer?: (request: TransportRequest, partNumber: number, attempt: number) => TransportResponse } = {}) {
+function harness(
+  options: {
+    resumed?: MultipartSession;
+    listed?: Array<{ partNumber: number; etag: string }> | 'gone';
+    answer?: (request: TransportRequest, partNumber: number, attempt: number) => TransportResponse | Promise<TransportResponse>;
+    /** The `expires` of a part's `sign`th URL. */
+    expires?: (partNumber: number, sign: number) => number | undefined;
+  } = {},
+) {
   const log: string[] = [];
   const sent: Array<{ partNumber: number; size: number; firstByte: number; headers: string }> = [];
+  const urls: string[] = [];
   let saved: MultipartSession | undefined = options.resumed;
   const attempts = new Map<number, number>();
+  const signs = new Map<number, number>();
   const steps: MultipartSteps = {
     async create() {
       log.push('create');
@@ -31,7 +41,10 @@ function harness(options: { resumed?: MultipartSession; listed?: Array<{ partNum
     },
     async signPart(session, partNumber) {
       log.push(`sign ${partNumber}`);
-      return { url: `https://storage.test/${session.key}?partNumber=${partNumber}&uploadId=${session.uploadId}`, headers: [['x-amz-checksum', 'c']] };
+      const sign = (signs.get(partNumber) ?? 0) + 1;
+      signs.set(partNumber, sign);
+      const url = `https://storage.test/${session.key}?partNumber=${partNumber}&uploadId=${session.uploadId}&sign=${sign}`;
+      return { url, headers: [['x-amz-checksum', 'c']], expires: options.expires?.(partNumber, sign) };
     },
     async listParts() {
       log.push('list');
@@ -75,11 +88,12 @@ function harness(options: { resumed?: MultipartSession; listed?: Array<{ partNum
       const body = request.body as Blob;
       const firstByte = new Uint8Array(await body.slice(0, 1).arrayBuffer())[0]!;
       sent.push({ partNumber, size: body.size, firstByte, headers: JSON.stringify(request.headers) });
+      urls.push(request.url);
       request.onProgress(body.size, body.size);
       return options.answer?.(request, partNumber, attempt) ?? ok(`etag-${partNumber}`);
     },
   };
-  return { run, log, sent, progress, controller, saved: () => saved };
+  return { run, log, sent, urls, progress, controller, saved: () => saved };
 }
 
 describe('uploadMultipart', () => {
@@ -138,6 +152,42 @@ describe('uploadMultipart', () => {
     expect(sent.filter((part) => part.partNumber === 2)).to.have.length(2);
     expect(log.filter((line) => line === 'sign 1')).to.have.length(1);
     expect(log.filter((line) => line === 'sign 2')).to.have.length(2);
+  });
+
+  it('signs a part afresh, not as a retry, when its URL expired while its first attempt was dropped', async () => {
+    const file = bigFile(17 * MIB);
+    const expiry = new Map<string, number>();
+    const { run, log, urls } = harness({
+      // Part 2's first URL lives 300 ms; every other URL a minute.
+      expires: (partNumber, sign) => Date.now() + (partNumber === 2 && sign === 1 ? 300 : 60_000),
+      answer: async (request, partNumber, attempt) => {
+        if (partNumber !== 2 || attempt !== 1) return ok(`etag-${partNumber}`);
+        // The connection drops after the URL has run out: the browser sees status 0.
+        await waitUntil(() => Date.now() > expiry.get(request.url)!, 'the part URL did not expire', { timeout: 2000 });
+        return { status: 0, body: '', header: () => null };
+      },
+    });
+    const signPart = run.steps.signPart;
+    run.steps.signPart = async (session, partNumber, signal) => {
+      const target = await signPart(session, partNumber, signal);
+      expiry.set(target.url, target.expires!);
+      return target;
+    };
+    const sentLate: string[] = [];
+    const transport = run.transport;
+    run.transport = (request) => {
+      if (Date.now() >= expiry.get(request.url)!) sentLate.push(request.url);
+      return transport(request);
+    };
+    run.policy = { retries: 0, baseDelay: 1 };
+    await uploadMultipart(file, run);
+    expect(log.filter((line) => line === 'sign 2')).to.have.length(2);
+    expect(urls.filter((url) => url.includes('partNumber=2'))).to.deep.equal([
+      'https://storage.test/uploads/big.bin?partNumber=2&uploadId=up-1&sign=1',
+      'https://storage.test/uploads/big.bin?partNumber=2&uploadId=up-1&sign=2',
+    ]);
+    expect(sentLate, 'parts sent with an expired URL').to.deep.equal([]);
+    expect(log.at(-2)).to.equal('complete 1:etag-1,2:etag-2,3:etag-3');
   });
 
   it('says the CORS rule hides ETag when a part answer has none, and keeps the upload for a retry', async () => {

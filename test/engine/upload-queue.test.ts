@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
 import { UploadError } from '../../src/engine/upload-error.js';
-import type { PostPlan } from '../../src/engine/upload-plan.js';
+import { urlExpiry } from '../../src/engine/signature-expiry.js';
+import type { PostPlan, PutPlan } from '../../src/engine/upload-plan.js';
 import { UploadQueue, type QueueConfig, type QueueListener, type UploadSteps } from '../../src/engine/upload-queue.js';
 import type { TransportRequest, TransportResponse } from '../../src/engine/xhr-transport.js';
 import { makeFile } from '../helpers/files.js';
@@ -14,6 +15,7 @@ const plan = (extra: Partial<PostPlan> = {}): PostPlan => ({
   ...extra,
 });
 
+const amzDate = (ms: number) => new Date(ms).toISOString().replace(/[-:]|\.\d{3}/g, '');
 const answer = (status: number, body = ''): TransportResponse => ({ status, body, header: () => null });
 const s3Error = (status: number, code: string, message = '') =>
   answer(status, `<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
@@ -54,7 +56,8 @@ function harness(options: { config?: Partial<QueueConfig>; steps?: Partial<Uploa
     change: () => {},
   };
   const queue = new UploadQueue(() => config, () => steps, listener);
-  const settled = () => waitUntil(() => queue.uploads.every((u) => ['complete', 'error', 'aborted'].includes(u.status)), 'uploads did not settle');
+  const settled = (timeout = 1000) =>
+    waitUntil(() => queue.uploads.every((u) => ['complete', 'error', 'aborted'].includes(u.status)), 'uploads did not settle', { timeout });
   return { queue, calls, events, progress, settled };
 }
 
@@ -196,6 +199,37 @@ describe('UploadQueue', () => {
     await settled();
     expect(signs).to.equal(2);
     expect(calls.transport).to.equal(1);
+  });
+
+  it('signs a PUT afresh, not as a retry, when its URL expired while the first attempt was dropped', async () => {
+    let signs = 0;
+    const sent: Array<{ url: string; late: boolean }> = [];
+    const expiry = new Map<string, number>();
+    const { queue, events, settled } = harness({
+      config: { retries: 0 },
+      steps: {
+        // The first URL lives 1-2 s (X-Amz-Date has whole seconds), the next a minute; only the URL says so.
+        sign: async (): Promise<PutPlan> => {
+          const lifetime = ++signs === 1 ? 2 : 60;
+          const url = `https://s3.test/b/k?X-Amz-Date=${amzDate(Date.now())}&X-Amz-Expires=${lifetime}&n=${signs}`;
+          expiry.set(url, urlExpiry(url)!);
+          return { url, method: 'PUT', headers: [], key: 'k' };
+        },
+        transport: async (request) => {
+          sent.push({ url: request.url, late: Date.now() >= expiry.get(request.url)! });
+          if (sent.length > 1) return answer(200);
+          // The connection drops after the URL has run out.
+          await waitUntil(() => Date.now() >= expiry.get(request.url)!, 'the URL did not expire', { timeout: 3000 });
+          return answer(0);
+        },
+      },
+    });
+    queue.add([makeFile('a')]);
+    await settled(5000);
+    expect(events).to.deep.equal(['start a', 'complete a']);
+    expect(signs).to.equal(2);
+    expect(sent.map(({ url }) => new URL(url).searchParams.get('n'))).to.deep.equal(['1', '2']);
+    expect(sent.filter(({ late }) => late), 'requests sent with an expired URL').to.deep.equal([]);
   });
 
   it('retries only the register call when it fails, and retry() never re-uploads', async () => {

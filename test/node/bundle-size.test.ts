@@ -18,8 +18,8 @@ const run = promisify(execFile);
 
 /** The issue's budgets, in gzip -9 bytes. */
 const BUDGET = { standalone: 15_000, ownCode: 7_000 };
-/** Today's sizes plus about 2 %: a ratchet, not a goal. */
-const CEILING = { standalone: 29_200, ownCode: 16_500 };
+/** Today's sizes plus about 2 % (plus 455 B for reading signature expiries, issue 12): a ratchet, not a goal. */
+const CEILING = { standalone: 29_660, ownCode: 16_960 };
 
 describe('bundle size', () => {
   let outDir = '';

@@ -74,25 +74,29 @@ export async function prepareBucket(client: S3Client, bucket: string): Promise<v
   );
 }
 
-/** How many times each `token` signed: the expired-policy test proves its one fresh sign with it. */
+/** How many times each `token` signed (POST, PUT or a part): tests prove fresh signs with it. */
 const signs = new Map<string, number>();
+const countSign = (token: string) => {
+  const count = (signs.get(token) ?? 0) + 1;
+  signs.set(token, count);
+  return count;
+};
 /** How many times each `token` called /register, failed calls included. */
 const registers = new Map<string, number>();
 /** Tokens whose register calls no longer fail, whatever their `fail` knob says. */
 const healed = new Set<string>();
 
 /**
- * POST /sign?status=200|201|204&key=unique|variable&min=&max=&tamper=1&extra=1&expire=once&hide-expiry=1&token=&proxy=
+ * POST /sign?status=200|201|204&key=unique|variable&min=&max=&tamper=1&extra=1&expire=once&lifetime=&hide-expiry=1&token=&proxy=
  * answers createPresignedPost's shape; each knob makes storage refuse the upload in one way.
+ * `lifetime` is the policy's in seconds (300); `hide-expiry` leaves `expires` out of the answer.
  * `proxy=<scenario>` sends the upload through the fault proxy (test/helpers/node/fault-proxy.ts):
  * the answer's url becomes `${proxy}/fault/<scenario>/<token>/<bucket>`, so its counters are per token.
  */
 function signHandler(storage: TestStorage, client: S3Client, proxyUrl: string) {
   return async (request: Request): Promise<Response> => {
     const query = new URL(request.url).searchParams;
-    const token = query.get('token') ?? '';
-    const count = (signs.get(token) ?? 0) + 1;
-    signs.set(token, count);
+    const count = countSign(query.get('token') ?? '');
     const expireNow = query.get('expire') === 'once' && count === 1;
     const options: SignOptions = {
       bucket: storage.bucket,
@@ -102,7 +106,7 @@ function signHandler(storage: TestStorage, client: S3Client, proxyUrl: string) {
       maxSize: Number(query.get('max') ?? 200 * 1024 * 1024),
       key: query.get('key') === 'variable' ? 'filename-variable' : 'unique-filename',
       successActionStatus: Number(query.get('status') ?? 201) as 200 | 201 | 204,
-      expiresIn: expireNow ? 1 : 300,
+      expiresIn: expireNow ? 1 : Number(query.get('lifetime') ?? 300),
     };
     try {
       const upload = await presignUpload(options, (await request.json()) as UploadRequest);
@@ -178,30 +182,52 @@ function deleteHandler(storage: TestStorage, client: S3Client) {
   };
 }
 
-/** POST /sign-put?max=&accept= answers a presigned PUT `{ url, method, headers, key, expires }`. */
-function signPutHandler(storage: TestStorage, client: S3Client) {
-  return (request: Request): Promise<Response> => {
+/**
+ * POST /sign-put?max=&accept=&lifetime=&hide-expiry=1&proxy=&token= answers a presigned PUT
+ * `{ url, method, headers, key, expires }`; `lifetime`, `hide-expiry` and `proxy` as for /sign.
+ */
+function signPutHandler(storage: TestStorage, client: S3Client, proxyUrl: string) {
+  return async (request: Request): Promise<Response> => {
     const query = new URL(request.url).searchParams;
     const accept = query.get('accept') ?? undefined;
     const maxSize = Number(query.get('max') ?? 200 * 1024 * 1024);
-    return createSignHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/', method: 'PUT', maxSize, ...(accept && { accept }) })(request);
+    const expiresIn = Number(query.get('lifetime') ?? 300);
+    countSign(query.get('token') ?? '');
+    const response = await createSignHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/', method: 'PUT', maxSize, expiresIn, ...(accept && { accept }) })(request);
+    return response.ok ? json(response.status, signedUrlAnswer((await response.json()) as SignedUrlAnswer, proxyUrl, query)) : response;
   };
 }
 
+interface SignedUrlAnswer {
+  url?: string;
+  expires?: string;
+}
+
+/** A PUT or sign-part answer as the query asks: its url through the proxy, its expires hidden. */
+function signedUrlAnswer(answer: SignedUrlAnswer, proxyUrl: string, query: URLSearchParams): SignedUrlAnswer {
+  const { expires, ...rest } = answer;
+  const shown = query.get('hide-expiry') ? rest : answer;
+  return answer.url ? { ...shown, url: viaProxy(answer.url, proxyUrl, query) } : shown;
+}
+
 /**
- * POST /multipart?max=&accept=&proxy=&token= is createMultipartHandler under the same prefix as
- * /sign and /register; with `proxy`, part URLs go through the fault proxy as /sign's do.
+ * POST /multipart?max=&accept=&lifetime=&hide-expiry=1&proxy=&token= is createMultipartHandler under the
+ * same prefix as /sign and /register; part URLs live `lifetime` seconds, and `hide-expiry`,
+ * `proxy` and the sign count apply to sign-part answers as /sign-put's.
  */
 function multipartHandler(storage: TestStorage, client: S3Client, proxyUrl: string) {
   return async (request: Request): Promise<Response> => {
     const query = new URL(request.url).searchParams;
     const accept = query.get('accept') ?? undefined;
     const maxSize = Number(query.get('max') ?? 2 * 1024 ** 3);
-    const response = await createMultipartHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/', maxSize, ...(accept && { accept }) })(request);
-    if (!query.get('proxy') || !response.ok) return response;
-    const answer = (await response.json()) as { url?: string };
+    const expiresIn = Number(query.get('lifetime') ?? 300);
+    const response = await createMultipartHandler({ bucket: storage.bucket, client, keyPrefix: 'e2e/', maxSize, expiresIn, ...(accept && { accept }) })(request);
+    if (!response.ok) return response;
+    const answer = (await response.json()) as SignedUrlAnswer;
     // Only a sign-part answer has a url.
-    return json(response.status, answer.url ? { ...answer, url: viaProxy(answer.url, proxyUrl, query) } : answer);
+    if (!answer.url) return json(response.status, answer);
+    countSign(query.get('token') ?? '');
+    return json(response.status, signedUrlAnswer(answer, proxyUrl, query));
   };
 }
 
@@ -217,7 +243,7 @@ export async function startE2eBackend(): Promise<RunningTestServer> {
   const proxy = await startFaultProxy(storage.endpoint);
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
     '/sign': toNodeListener(signHandler(storage, client, proxy.url)),
-    '/sign-put': toNodeListener(signPutHandler(storage, client)),
+    '/sign-put': toNodeListener(signPutHandler(storage, client, proxy.url)),
     '/multipart': toNodeListener(multipartHandler(storage, client, proxy.url)),
     '/delete': toNodeListener(deleteHandler(storage, client)),
     '/register': toNodeListener(registerHandler(storage, client)),

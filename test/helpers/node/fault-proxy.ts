@@ -11,6 +11,8 @@
 // token, then forward normally; CORS preflights are always forwarded and counted apart:
 //   slowdown-N  drain the body, answer S3's 503 SlowDown (with CORS headers)
 //   drop-N      read about half of the body, then destroy the socket (a network error)
+//   drop-N-MS   the same, but hold the connection MS ms before dropping it (a signature can
+//               run out meanwhile)
 //   stall-N     read a little of the body, then stop reading and never answer
 //   delay-MS    delay every request, preflights too, by MS, then forward
 //   random-P[-SEED]  each upload: with probability P % a slowdown or a drop, else forward;
@@ -59,7 +61,7 @@ const SLOWDOWN_XML =
 // The form's fields come before the file and are small; the key is in there.
 const HEAD_BYTES = 64 * 1024;
 
-type Plan = { fault: FaultKind } | { delay: number } | 'forward';
+type Plan = { fault: FaultKind; hold?: number } | { delay: number } | 'forward';
 
 interface Scenario {
   /** Decides what happens to the `n`th upload (1-based) of a token. */
@@ -72,11 +74,11 @@ function parseScenario(name: string, token: string): Scenario | undefined {
   if (name === 'none') return { plan: () => 'forward', delay: 0 };
   const match = /^(slowdown|drop|stall|delay|random)-(\d+)(?:-(\d+))?$/.exec(name);
   if (!match) return undefined;
-  const [, kind, number, seed] = match;
+  const [, kind, number, extra] = match;
   const n = Number(number);
   if (kind === 'delay') return { plan: () => ({ delay: n }), delay: n };
   if (kind === 'random') {
-    const random = mulberry32(seed === undefined ? hash(token) : Number(seed));
+    const random = mulberry32(extra === undefined ? hash(token) : Number(extra));
     return {
       plan: () => {
         if (random() * 100 >= n) return 'forward';
@@ -85,9 +87,10 @@ function parseScenario(name: string, token: string): Scenario | undefined {
       delay: 0,
     };
   }
-  if (seed !== undefined) return undefined;
   const fault = kind as FaultKind;
-  return { plan: (index) => (index <= n ? { fault } : 'forward'), delay: 0 };
+  if (extra !== undefined && fault !== 'drop') return undefined;
+  const hold = extra === undefined ? undefined : Number(extra);
+  return { plan: (index) => (index <= n ? { fault, hold } : 'forward'), delay: 0 };
 }
 
 /** A small seedable PRNG (mulberry32): the same seed gives the same faults. */
@@ -150,7 +153,7 @@ export async function startFaultProxy(storage: string): Promise<FaultProxy> {
     res.writeHead(status, { ...headers, Connection: 'close', 'Content-Length': Buffer.byteLength(body) }).end(body);
   }
 
-  function injectFault(kind: FaultKind, req: IncomingMessage, res: ServerResponse): void {
+  function injectFault({ fault: kind, hold = 0 }: { fault: FaultKind; hold?: number }, req: IncomingMessage, res: ServerResponse): void {
     const socket = req.socket;
     if (kind === 'slowdown') {
       req.on('end', () => answer(res, 503, { ...S3_CORS, 'Content-Type': 'application/xml' }, SLOWDOWN_XML));
@@ -161,6 +164,17 @@ export async function startFaultProxy(storage: string): Promise<FaultProxy> {
     // drop: about half; stall: a little, so the browser has started and then sees nothing move.
     const cut = kind === 'drop' ? Math.max(1, Math.floor(length / 2)) : Math.min(64 * 1024, Math.max(1, Math.floor(length / 4)));
     const act = () => {
+      if (kind === 'drop' && hold > 0) {
+        req.pause();
+        held.add(socket);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          held.delete(socket);
+          socket.destroy();
+        }, hold);
+        timers.add(timer);
+        return;
+      }
       if (kind === 'drop') return void socket.destroy();
       // Stall: read no more and never answer, until the browser gives up (or the proxy closes).
       req.pause();
@@ -274,7 +288,7 @@ export async function startFaultProxy(storage: string): Promise<FaultProxy> {
     }
     entry.counters.faults++;
     entry.counters.injected[plan.fault]++;
-    injectFault(plan.fault, req, res);
+    injectFault(plan, req, res);
   }
 
   const server = createServer((req, res) => {
