@@ -1,9 +1,9 @@
 // Signatures that run out while an upload is under way, end to end: real uploads through the
 // element to real storage (the dev storage, or radosgw when S3_ENDPOINT is set), which refuses an
 // expired POST policy or presigned URL, through the fault proxy (test/helpers/node/fault-proxy.ts),
-// which holds the first upload 3 s and then drops it. The sign answers say no `expires`
-// (`hide-expiry=1`), so the element must read it from the policy or the URL. The proxy's
-// counters prove that no expired request reached storage: no 403 among its answers.
+// which holds the first upload 5 s, past the signature's 4 s, and then drops it. The sign answers
+// say no `expires` (`hide-expiry=1`), so the element must read it from the policy or the URL. The
+// proxy's counters prove that no expired request reached storage: no 403 among its answers.
 import { expect } from '@open-wc/testing';
 import type { UploadCompleteDetail, UploadErrorDetail } from '../../src/events.js';
 import type { PresignedUploaderElement } from '../../src/presigned-uploader-element.js';
@@ -30,7 +30,7 @@ const ENDPOINTS = {
 };
 
 /** No retries: a fresh sign must not count as one. */
-function element(way: keyof typeof ENDPOINTS, token: string, { scenario = 'drop-1-3000', lifetime = 2, retries = 0 } = {}): Promise<PresignedUploaderElement> {
+function element(way: keyof typeof ENDPOINTS, token: string, { scenario = 'drop-1-5000', lifetime = 4, retries = 0 } = {}): Promise<PresignedUploaderElement> {
   const knobs = `proxy=${scenario}&token=${token}&lifetime=${lifetime}&hide-expiry=1`;
   return uploader(`${ENDPOINTS[way](knobs)} retries="${retries}" retry-delay="20" stall-timeout="0"`);
 }
