@@ -142,8 +142,12 @@ export class PresignedUploaderElement extends LitElement {
   @property({ attribute: 'max-files', type: Number }) maxFiles?: number;
   /** The picker and drop take more than one file. */
   @property({ type: Boolean }) multiple = false;
-  /** Uploads in flight at once. */
+  /** Uploads in flight at once: files whose bytes (or sign request, when not signed ahead) are on their way. */
   @property({ type: Number }) concurrency = 3;
+  /** Files signed ahead while every upload slot sends bytes (default: `concurrency`); 0: sign only when a slot is free. */
+  @property({ attribute: 'sign-ahead', type: Number }) signAhead?: number;
+  /** Register calls at once, outside the upload slots (default: `concurrency`). */
+  @property({ attribute: 'register-concurrency', type: Number }) registerConcurrency?: number;
   /** Retries of a retryable failure. */
   @property({ type: Number }) retries = 3;
   /** Base delay of the exponential retry backoff, in ms. */
@@ -193,6 +197,8 @@ export class PresignedUploaderElement extends LitElement {
   readonly #uploads = new UploadController(this, {
     queue: () => ({
       concurrency: finite(this.concurrency) ?? 3,
+      signAhead: finite(this.signAhead),
+      registerConcurrency: finite(this.registerConcurrency),
       retries: Math.max(0, finite(this.retries) ?? 3),
       baseDelay: Math.max(0, finite(this.retryDelay) ?? 1000),
       manual: this.manual,
@@ -327,7 +333,7 @@ export class PresignedUploaderElement extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (changed.has('concurrency')) this.#uploads.queue.pump();
+    if ((['concurrency', 'signAhead', 'registerConcurrency'] as const).some((name) => changed.has(name))) this.#uploads.queue.pump();
     if ((['name', 'required', 'strings'] as const).some((name) => changed.has(name))) this.#syncState();
     const list = this.renderRoot.querySelector<HTMLElement>('[part=file-list]');
     this.#window.observe(list, list?.querySelector<HTMLElement>('li') ?? null);

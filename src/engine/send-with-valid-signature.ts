@@ -11,6 +11,8 @@ export interface Signature extends SignedRequest {
 export interface SignedSend<S extends Signature, R> {
   /** Asks for a signature: the first is retried like any step, a fresh one as part of its attempt. */
   sign(): Promise<S>;
+  /** A signature asked for ahead of time, and when (page clock) it arrived: used instead of a first sign. */
+  signed?: { signature: S; at: number };
   /** One attempt to send with `signature`. */
   send(signature: S): Promise<R>;
   policy: RetryPolicy;
@@ -55,9 +57,11 @@ export async function sendWithValidSignature<S extends Signature, R>(run: Signed
   // A fresh sign that fails is a failed attempt: retried with it, never on top of it.
   const sign = async (fresh: boolean) => {
     run.onSigning?.();
-    current = await (fresh ? run.sign() : withRetries(() => run.sign(), policy, signal, network));
+    accept(await (fresh ? run.sign() : withRetries(() => run.sign(), policy, signal, network)), now(), fresh);
+  };
+  const accept = (signature: S, arrived: number, fresh: boolean) => {
+    current = signature;
     run.onSigned?.(current);
-    const arrived = now();
     const { signedAt, expires: signed = Infinity } = signatureTimes(current);
     // Both the answer's expires and the signature's own: the earlier counts.
     const expires = Math.min(current.expires ?? Infinity, signed);
@@ -74,7 +78,8 @@ export async function sendWithValidSignature<S extends Signature, R>(run: Signed
     margin = Math.min(SAFETY_MARGIN, Math.max(0, signedAt === undefined ? deadline - arrived : expires - signedAt) / 4);
   };
 
-  await sign(false);
+  if (run.signed) accept(run.signed.signature, run.signed.at, false);
+  else await sign(false);
   return withRetries(
     async () => {
       let resigned = expiring();

@@ -48,7 +48,12 @@ export interface UploadSteps {
 }
 
 export interface QueueConfig extends RetryPolicy {
+  /** Upload slots: files whose bytes (or sign answer, when not signed ahead) are on their way. */
   concurrency: number;
+  /** Most files holding a sign answer (or waiting for one) without a slot; default `concurrency`, 0: none. */
+  signAhead?: number;
+  /** Register calls at once, outside the upload slots; default `concurrency`. */
+  registerConcurrency?: number;
   /** Hold new files until `start()`. */
   manual: boolean;
   /** Ms without upload progress before the POST is given up and retried; 0: never. */
@@ -82,8 +87,11 @@ interface Entry {
   fileId?: string | number;
   error?: UploadErrorInfo;
   held: boolean;
-  /** The signed plan the upload uses now. */
+  /** A plan signed ahead, before the file had a slot, and when it arrived. */
   plan?: UploadPlan;
+  signedAt?: number;
+  /** Signing or signed ahead: counted in `#ahead` until it takes a slot, ends or is cancelled. */
+  ahead?: boolean;
   /** Set once storage holds the bytes: from then on only the register step may run again. */
   stored?: StoredFile;
   controller?: AbortController;
@@ -115,7 +123,15 @@ export class UploadQueue {
   readonly #config: () => QueueConfig;
   readonly #steps: () => UploadSteps;
   readonly #listener: QueueListener;
-  #running = 0;
+  /** Upload slots taken. */
+  #uploading = 0;
+  /** Files signing or signed ahead of a slot. */
+  #ahead = 0;
+  #registering = 0;
+  /** Files signed ahead, waiting for a slot, in order. */
+  #ready: Entry[] = [];
+  /** Stored files waiting for a register call, in order. */
+  #toRegister: Entry[] = [];
 
   constructor(config: () => QueueConfig, steps: () => UploadSteps, listener: QueueListener) {
     this.#config = config;
@@ -176,6 +192,9 @@ export class UploadQueue {
     for (const entry of this.#select(id)) {
       if (!isActive(entry.status)) continue;
       entry.controller?.abort(new DOMException('Upload cancelled', 'AbortError'));
+      // A plan signed ahead is dropped with it: a retry signs afresh.
+      entry.controller = entry.plan = undefined;
+      this.#leaveAhead(entry);
       this.#update(entry, () => (entry.status = 'aborted'));
       this.#listener.abort(this.#snapshot(entry));
     }
@@ -209,6 +228,8 @@ export class UploadQueue {
     if (id === undefined) {
       this.#entries = [];
       this.#held = [];
+      this.#ready = [];
+      this.#toRegister = [];
       this.#waiting.clear();
     } else if (removed[0]) {
       this.#entries.splice(this.#entries.indexOf(removed[0]), 1);
@@ -249,51 +270,153 @@ export class UploadQueue {
     this.#waiting.push(entry);
   }
 
+  /**
+   * Hands out the three kinds of slot, each under its own limit: upload slots (the next file signed
+   * ahead, else the next waiting one), signs ahead of a slot while every slot is sending bytes, and
+   * register calls. A file holds an upload slot for its POST or PUT (and its sign, when it was not
+   * signed ahead) and nothing else.
+   */
   #pump(): void {
-    const limit = Math.max(1, this.#config().concurrency);
-    while (this.#running < limit) {
-      const entry = this.#waiting.shift();
-      if (!entry) return;
-      // The line keeps files that were cancelled, removed or started since: they are skipped here.
-      if (entry.status === 'queued' && !entry.held && !entry.controller && this.#byId.get(entry.id) === entry) void this.#run(entry);
+    const config = this.#config();
+    const limit = Math.max(1, config.concurrency);
+    while (this.#uploading < limit) {
+      const entry = this.#nextReady() ?? this.#nextWaiting();
+      if (!entry) break;
+      void this.#upload(entry);
+    }
+    const { multipart } = this.#steps();
+    const aheadLimit = Math.max(0, config.signAhead ?? limit);
+    const later: Entry[] = [];
+    // Only while every slot sends bytes: a slot still waiting for its own sign answer is not helped.
+    while (this.#ahead < aheadLimit && this.#uploading >= limit && this.tally.count('signing') === this.#ahead) {
+      const entry = this.#nextWaiting();
+      if (!entry) break;
+      // A multipart `create` allocates an upload on storage: never ahead of time.
+      if (multipart && entry.file.size > config.multipartThreshold) later.push(entry);
+      else void this.#signAhead(entry);
+    }
+    for (const entry of later) this.#waiting.push(entry);
+    const registerLimit = Math.max(1, config.registerConcurrency ?? limit);
+    while (this.#registering < registerLimit) {
+      const entry = this.#toRegister.shift();
+      if (!entry) break;
+      if (entry.status === 'registering' && this.#listed(entry)) void this.#register(entry);
     }
   }
 
-  async #run(entry: Entry): Promise<void> {
-    const controller = new AbortController();
-    const { signal } = controller;
-    entry.controller = controller;
-    this.#running++;
-    let stage: UploadStage = entry.stored ? 'register' : 'sign';
+  /** The next file signed ahead that is still waiting for a slot. */
+  #nextReady(): Entry | undefined {
+    for (let entry; (entry = this.#ready.shift()); ) if (entry.ahead && entry.status === 'signing' && this.#listed(entry)) return entry;
+    return undefined;
+  }
+
+  /** The next waiting file; one whose bytes are stored goes straight on to its register call. */
+  #nextWaiting(): Entry | undefined {
+    for (let entry; (entry = this.#waiting.shift()); ) {
+      // The line keeps files that were cancelled, removed or started since: they are skipped here.
+      if (entry.status !== 'queued' || entry.held || entry.controller || !this.#listed(entry)) continue;
+      if (!entry.stored) return entry;
+      this.#afterStored(entry);
+    }
+    return undefined;
+  }
+
+  #listed(entry: Entry): boolean {
+    return this.#byId.get(entry.id) === entry;
+  }
+
+  /** The file's controller for all its steps, until it ends or is cancelled. */
+  #begin(entry: Entry): AbortSignal {
+    entry.controller ??= new AbortController();
+    return entry.controller.signal;
+  }
+
+  #leaveAhead(entry: Entry): void {
+    if (!entry.ahead) return;
+    entry.ahead = false;
+    this.#ahead--;
+  }
+
+  /** Signs before a slot is free, so the slot sends bytes at once; `upload-start` fires now. */
+  async #signAhead(entry: Entry): Promise<void> {
+    const signal = this.#begin(entry);
+    entry.ahead = true;
+    this.#ahead++;
     try {
-      this.#steps().check();
-      if (!entry.stored) {
-        this.#listener.start(this.#snapshot(entry));
-        entry.stored = await this.#store(entry, signal, (next) => (stage = next));
-      }
-      stage = 'register';
-      const { register, network } = this.#steps();
-      let registration: unknown;
-      if (register) {
-        this.#set(entry, 'registering');
-        const stored = entry.stored;
-        registration = await withRetries(() => register(entry, stored, signal), this.#config(), signal, network);
-      }
-      const { stored } = entry;
-      this.#set(entry, 'complete', () => (entry.key = stored.key));
-      this.#listener.complete(this.#snapshot(entry), register ? { ...stored, registration } : stored);
-    } catch (error) {
-      // cancel() already moved the file to `aborted` and said so.
+      const steps = this.#steps();
+      steps.check();
+      this.#listener.start(this.#snapshot(entry));
+      this.#set(entry, 'signing');
+      const plan = await withRetries(() => steps.sign(entry.file, signal), this.#config(), signal, steps.network ?? ALWAYS_ONLINE);
       if (signal.aborted) return;
-      const failure = toUploadError(error, stage);
-      const info = failure.toJSON();
-      this.#set(entry, 'error', () => (entry.error = info));
-      this.#listener.error(this.#snapshot(entry), failure.stage, info);
+      entry.plan = plan;
+      entry.signedAt = Date.now();
+      this.#ready.push(entry);
+    } catch (error) {
+      this.#leaveAhead(entry);
+      this.#fail(entry, signal, error, 'sign');
     } finally {
-      entry.controller = undefined;
-      this.#running--;
       this.#pump();
     }
+  }
+
+  /** Holds an upload slot while the bytes go out (signing first unless signed ahead). */
+  async #upload(entry: Entry): Promise<void> {
+    const signal = this.#begin(entry);
+    const ahead = entry.ahead;
+    this.#leaveAhead(entry);
+    this.#uploading++;
+    let stage: UploadStage = 'sign';
+    try {
+      this.#steps().check();
+      if (!ahead) this.#listener.start(this.#snapshot(entry));
+      entry.stored = await this.#store(entry, signal, (next) => (stage = next));
+      this.#afterStored(entry);
+    } catch (error) {
+      this.#fail(entry, signal, error, stage);
+    } finally {
+      this.#uploading--;
+      this.#pump();
+    }
+  }
+
+  /** The bytes are stored: the register call waits for a slot of its own, or the file is complete. */
+  #afterStored(entry: Entry): void {
+    if (!this.#steps().register) return this.#complete(entry, entry.stored!);
+    this.#set(entry, 'registering');
+    this.#toRegister.push(entry);
+  }
+
+  async #register(entry: Entry): Promise<void> {
+    const signal = this.#begin(entry);
+    this.#registering++;
+    try {
+      const { register, network } = this.#steps();
+      const stored = entry.stored!;
+      const registration = register && (await withRetries(() => register(entry, stored, signal), this.#config(), signal, network));
+      this.#complete(entry, register ? { ...stored, registration } : stored);
+    } catch (error) {
+      this.#fail(entry, signal, error, 'register');
+    } finally {
+      this.#registering--;
+      this.#pump();
+    }
+  }
+
+  #complete(entry: Entry, result: UploadResult): void {
+    this.#set(entry, 'complete', () => (entry.key = result.key));
+    entry.controller = entry.plan = undefined;
+    this.#listener.complete(this.#snapshot(entry), result);
+  }
+
+  #fail(entry: Entry, signal: AbortSignal, error: unknown, stage: UploadStage): void {
+    // cancel() already moved the file to `aborted`, said so, and let go of its controller.
+    if (signal.aborted) return;
+    entry.controller = entry.plan = undefined;
+    const failure = toUploadError(error, stage);
+    const info = failure.toJSON();
+    this.#set(entry, 'error', () => (entry.error = info));
+    this.#listener.error(this.#snapshot(entry), failure.stage, info);
   }
 
   /** Signs (just in time) and sends the bytes, signed afresh whenever the signature is expired. */
@@ -301,9 +424,10 @@ export class UploadQueue {
     const { multipart, network = ALWAYS_ONLINE } = this.#steps();
     const policy = this.#config();
     if (multipart && entry.file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
-    const { file } = entry;
+    const { file, plan: ahead, signedAt = 0 } = entry;
     return sendWithValidSignature({
       sign: () => this.#steps().sign(file, signal),
+      signed: ahead && { signature: ahead, at: signedAt },
       send: async (signed) => {
         const { plan, key } = resolveKey(signed, file.name);
         const request = { plan, key, body: file, fileName: file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
@@ -325,6 +449,8 @@ export class UploadQueue {
           entry.fileId = plan.fileId;
           entry.key = resolveKey(plan, file.name).key;
         });
+        // The slot sends bytes now: time to sign the next files ahead.
+        this.#pump();
       },
     });
   }
