@@ -8,7 +8,7 @@ import {
 import { acceptUpload } from './accepted-upload.js';
 import { unquoteEtag } from './etag.js';
 import { MAX_PARTS, type CompleteRequest, type PartRef, type UploadRef } from './multipart-request.js';
-import { fallbackExpiry, presignCommand, urlExpiration } from './presign-command.js';
+import { fallbackExpiry, presignCommand, requirePresigner, urlExpiration } from './presign-command.js';
 import { objectUrl } from './s3-client.js';
 import type { ResolvedSignOptions } from './sign-options.js';
 import { SignRefusal } from './sign-refusal.js';
@@ -37,6 +37,7 @@ export interface CompletedUpload {
 /** `create`: the sign checks (type, size, key), then CreateMultipartUpload with the announced type. */
 export async function createUpload(settings: ResolvedSignOptions, announced: unknown): Promise<{ uploadId: string; key: string }> {
   const upload = acceptUpload(settings, announced);
+  await requirePresigner();
   const { UploadId } = await fromStorage('CreateMultipartUpload', () =>
     settings.client.send(
       new CreateMultipartUploadCommand({ Bucket: settings.bucket, Key: upload.key, ContentType: upload.contentType }),
