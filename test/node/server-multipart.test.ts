@@ -386,7 +386,7 @@ describe('demo backend: /api/sign-put and /api/multipart', () => {
   after(async () => backend?.close());
 
   const api = async (path: string, body: unknown): Promise<{ status: number; data: any }> => {
-    const response = await fetch(`${backend.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${backend.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     return { status: response.status, data: await response.json() };
   };
 
