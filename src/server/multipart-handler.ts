@@ -1,6 +1,6 @@
+import type { AcceptedUpload } from './accepted-upload.js';
 import { callerResolver } from './caller.js';
 import { errorResponse, jsonResponse } from './json-response.js';
-import type { AcceptedUpload } from './accepted-upload.js';
 import { abortUpload, completeUpload, createUpload, listParts, signPart, type BeforeCreate } from './multipart-upload.js';
 import { parseMultipartRequest, type MultipartRequest } from './multipart-request.js';
 import { isKeyUnder } from './object-key.js';
