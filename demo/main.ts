@@ -1,5 +1,5 @@
-// The demo page's glue: the markup of each set-up, an events log, the stored objects and the
-// seed-003 form submission. Every server value is shown as text, never parsed as HTML.
+// The demo page's glue: the user switch, the markup of each set-up, an events log, the stored
+// objects and the seed-003 form submission. Every server value is shown as text, never parsed as HTML.
 import '../src/presigned-uploader.js';
 import type { PresignedUploaderEventMap } from '../src/events.js';
 
@@ -49,6 +49,29 @@ function formatSize(bytes: number): string {
 function clip(text: string, max = 160): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+// ---- user switch: who the backend's authorize sees ---------------------------------------------
+
+/** The demo backend has no sign-in: this header names the user, as a session cookie or token would. */
+function userHeaders(): Record<string, string> {
+  const checked = document.querySelector<HTMLInputElement>('input[name="demo-user"]:checked');
+  return { 'X-Demo-User': checked?.value ?? 'ada' };
+}
+
+function applyUser(): void {
+  const headers = userHeaders();
+  // An object: a property, never an attribute. The element sends it to sign, register and multipart calls only.
+  for (const uploader of document.querySelectorAll('presigned-uploader')) uploader.headers = headers;
+  $<HTMLElement>('#objects-user').textContent = headers['X-Demo-User']!;
+}
+
+for (const radio of document.querySelectorAll<HTMLInputElement>('input[name="demo-user"]')) {
+  radio.addEventListener('change', () => {
+    applyUser();
+    void refreshObjects();
+  });
+}
+applyUser();
 
 // ---- markup: what the README shows, read back from the live page -------------------------------
 
@@ -184,7 +207,7 @@ function refreshObjects(): Promise<void> {
 async function loadObjects(): Promise<void> {
   let answer: ObjectsAnswer;
   try {
-    const response = await fetch('/api/objects', { headers: { Accept: 'application/json' } });
+    const response = await fetch('/api/objects', { headers: { Accept: 'application/json', ...userHeaders() } });
     if (!response.ok) throw new Error(`GET /api/objects answered HTTP ${response.status}`);
     answer = (await response.json()) as ObjectsAnswer;
   } catch (error) {
@@ -244,7 +267,7 @@ taskForm.addEventListener('submit', async (event) => {
   try {
     const response = await fetch(taskForm.getAttribute('action')!, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...userHeaders() },
       body: JSON.stringify(body),
     });
     const answer: unknown = await response.json();

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createMultipartHandler, createRegisterHandler, createSignHandler, toNodeListener } from '../../src/server/index.js';
 import { openDemoStorage, type DemoStorage, type OpenStorageOptions } from './demo-storage.js';
 import { listObjectsHandler, objectContentHandler, objectLinker } from './object-routes.js';
+import { demoUser, userFolder } from './demo-users.js';
 import { createRouter } from './router.js';
 import { personFileHandler, uploadPersonFileHandler } from './seed000-routes.js';
 import { createSeed003Handlers } from './seed003-routes.js';
@@ -32,8 +33,6 @@ export interface DemoBackend {
   close(): Promise<void>;
 }
 
-/** Keys of the plain set-up: the sign handlers write them, the register and multipart handlers accept no others. */
-const PLAIN_PREFIX = 'uploads/plain/';
 /** One POST or PUT; S3 takes at most 5 GiB in a single request. */
 const MAX_SIZE = 2 * 1024 ** 3;
 /** Multipart lifts the single-request limit: part count, not this, is what bounds a browser upload. */
@@ -44,18 +43,19 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   const storage = await openDemoStorage(options);
   let url = '';
   const link = objectLinker(storage, () => options.linkBase ?? url);
-  const where = { bucket: storage.bucket, client: storage.client };
+  // Each user signs, registers and completes only in their own folder: the sign handlers write
+  // keys there, the register and multipart handlers accept no others.
+  const where = { bucket: storage.bucket, client: storage.client, authorize: demoUser, keyPrefix: userFolder };
   const seed003 = createSeed003Handlers(storage);
 
   // The plain set-up POSTs through /api/sign; the R2-like one (storage without POST policies) only
-  // PUTs: /api/sign-put for one request, /api/multipart for parts. Both register through /api/register.
+  // PUTs: /api/sign-put for one request, /api/multipart for parts. All register through /api/register.
   const router = createRouter({
-    'POST /api/sign': createSignHandler({ ...where, maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
-    'POST /api/sign-put': createSignHandler({ ...where, method: 'PUT', maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
-    'POST /api/multipart': createMultipartHandler({ ...where, maxSize: MAX_MULTIPART_SIZE, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/sign': createSignHandler({ ...where, maxSize: MAX_SIZE }),
+    'POST /api/sign-put': createSignHandler({ ...where, method: 'PUT', maxSize: MAX_SIZE }),
+    'POST /api/multipart': createMultipartHandler({ ...where, maxSize: MAX_MULTIPART_SIZE }),
     'POST /api/register': createRegisterHandler({
       ...where,
-      keyPrefix: PLAIN_PREFIX,
       // The record a real app would store; its url is one the browser can open.
       onRegister: (object) => ({ ...object, url: link(object.key) }),
     }),

@@ -3,9 +3,13 @@ import { DEFAULT_CONTENT_TYPE } from '../../src/server/content-type.js';
 import { jsonResponse } from '../../src/server/json-response.js';
 import { httpStatusOf } from '../../src/server/storage-error.js';
 import type { DemoStorage } from './demo-storage.js';
+import { demoUser, userFolder } from './demo-users.js';
 import { fail, type Handler } from './router.js';
 
-/** Every key the demo writes starts here; the list and the content route show nothing else. */
+/**
+ * Every key the demo writes starts here; the content route shows nothing else. Its links open in
+ * a new tab, which sends no X-Demo-User: they are the demo's stand-in for a real app's signed GET URLs.
+ */
 const DEMO_PREFIX = 'uploads/';
 /** Most objects the list answers, newest first. */
 const LIST_LIMIT = 100;
@@ -28,15 +32,16 @@ export function objectLinker(storage: DemoStorage, base: () => string): ObjectLi
   return (key) => `${base()}/api/objects/content?key=${encodeURIComponent(key)}`;
 }
 
-/** GET /api/objects: where files go, and the newest stored objects with links. */
+/** GET /api/objects: where files go, and the newest objects the calling user stored, with links. */
 export function listObjectsHandler(storage: DemoStorage, link: ObjectLink): Handler {
-  return async () => {
+  return async (request) => {
+    const prefix = userFolder(await demoUser(request));
     const found: _Object[] = [];
     let token: string | undefined;
     let truncated = false;
     for (let page = 0; page < LIST_PAGES; page++) {
       const answer = await storage.client.send(
-        new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: DEMO_PREFIX, ContinuationToken: token }),
+        new ListObjectsV2Command({ Bucket: storage.bucket, Prefix: prefix, ContinuationToken: token }),
       );
       found.push(...(answer.Contents ?? []));
       token = answer.IsTruncated ? answer.NextContinuationToken : undefined;

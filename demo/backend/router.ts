@@ -2,13 +2,14 @@
 // call the demo backend from their own origin, and `npm start` reaches it through Vite's proxy.
 
 import { jsonResponse } from '../../src/server/json-response.js';
+import { SignRefusal } from '../../src/server/sign-refusal.js';
 
 export type Handler = (request: Request) => Promise<Response>;
 
 const CORS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-  'Access-Control-Allow-Headers': 'Content-Type, Authorization, Accept',
+  'Access-Control-Allow-Headers': 'Content-Type, Authorization, Accept, X-Demo-User',
   'Access-Control-Max-Age': '600',
 };
 
@@ -36,6 +37,8 @@ export function createRouter(routes: Readonly<Record<string, Handler>>): Handler
       const handler = methods.get(request.method);
       response = handler
         ? await handler(request).catch((error: unknown) => {
+            // The demo's own routes refuse like the package's handlers do (an unknown demo user).
+            if (error instanceof SignRefusal) return fail(error.status, error.code, error.message);
             console.error('demo backend:', error);
             return fail(500, 'InternalError', 'The demo backend failed; see its log.');
           })

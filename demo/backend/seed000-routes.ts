@@ -5,8 +5,10 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { DEFAULT_CONTENT_TYPE } from '../../src/server/content-type.js';
 import { jsonResponse } from '../../src/server/json-response.js';
+import { isKeyUnder } from '../../src/server/object-key.js';
 import { httpStatusOf } from '../../src/server/storage-error.js';
 import type { DemoStorage } from './demo-storage.js';
+import { demoUser, userFolder, type DemoUser } from './demo-users.js';
 import type { ObjectLink } from './object-routes.js';
 import { fail, readObject, wholeNumber, type Handler } from './router.js';
 
@@ -16,8 +18,9 @@ const MIME = /^[\w.+-]+\/[\w.+-]+$/;
 /** The inputs in the order Traffio's example lists them; any others follow. */
 const INPUT_ORDER = ['Content-Type', 'key', 'X-Amz-Credential', 'X-Amz-Algorithm', 'X-Amz-Date', 'Policy', 'X-Amz-Signature'];
 
-function personPrefix(personId: number): string {
-  return `uploads/person/${personId}/`;
+/** A person's files, in the folder of the demo user who uploads them. */
+function personPrefix(user: DemoUser, personId: number): string {
+  return `${userFolder(user)}person/${personId}/`;
 }
 
 /** POST /api/seed000/upload_person_file `{ file_type, person_id }` -> `{ formAttributes, formInputs, person_id, customer_id }`. */
@@ -32,7 +35,7 @@ export function uploadPersonFileHandler(storage: DemoStorage): Handler {
     }
     // A browser that does not know the type sends ''; the object still needs one.
     const contentType = fileType || DEFAULT_CONTENT_TYPE;
-    const prefix = `${personPrefix(personId)}${Math.floor(Date.now() / 1000)}/`;
+    const prefix = `${personPrefix(await demoUser(request), personId)}${Math.floor(Date.now() / 1000)}/`;
     // A key ending in ${filename} makes the SDK write a starts-with condition on the prefix,
     // so the browser may append the file's name; the form then gets the bare prefix.
     // No success_action_status, as in Traffio's form: storage answers 204.
@@ -69,8 +72,8 @@ export function personFileHandler(storage: DemoStorage, link: ObjectLink): Handl
     const personId = wholeNumber(body?.person_id);
     const key = typeof body?.file_name === 'string' ? body.file_name : '';
     if (personId === undefined) return fail(400, 'InvalidRequest', '"person_id" must be a whole number.');
-    const prefix = personPrefix(personId);
-    if (!key.startsWith(prefix) || key.length === prefix.length || key.split('/').includes('..')) {
+    const prefix = personPrefix(await demoUser(request), personId);
+    if (!isKeyUnder(prefix, key)) {
       return fail(403, 'KeyNotAllowed', `"file_name" must be the uploaded key, under "${prefix}".`);
     }
     try {

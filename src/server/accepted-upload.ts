@@ -1,11 +1,11 @@
 import { isAccepted } from './accept-type.js';
 import { normalizeContentType } from './content-type.js';
 import { buildObjectKey } from './object-key.js';
-import type { ResolvedSignOptions } from './sign-options.js';
+import type { ScopedSignOptions } from './sign-options.js';
 import { SignRefusal } from './sign-refusal.js';
 import { parseUploadRequest } from './upload-request.js';
 
-/** An announced file that passed the checks, with the type S3 will store and the key it goes to. */
+/** An announced file that passed the checks, with the type S3 will store and the key it goes to (what `beforeSign` sees). */
 export interface AcceptedUpload {
   filename: string;
   contentType: string;
@@ -18,7 +18,7 @@ export interface AcceptedUpload {
  * an accepted type, a size within [minSize, maxSize], and a fresh key under the prefix.
  * Throws SignRefusal (400 bad request or too small, 413 too large, 415 refused type).
  */
-export function acceptUpload(settings: ResolvedSignOptions, body: unknown): AcceptedUpload {
+export function acceptUpload(settings: ScopedSignOptions, body: unknown): AcceptedUpload {
   const parsed = parseUploadRequest(body);
   if (!parsed.ok) throw new SignRefusal(400, 'InvalidRequest', parsed.message);
   const { filename, size } = parsed.data;

@@ -2,6 +2,10 @@
 // Re-exports only, no side effects.
 export type { StorageOptions } from './s3-client.js';
 export type { SignOptions, PutSignOptions } from './sign-options.js';
+export type { AccessOptions } from './caller.js';
+export type { KeyPrefix } from './key-prefix.js';
+export type { AcceptedUpload } from './accepted-upload.js';
+export { allowedOrigins } from './allowed-origins.js';
 export { presignUpload, type PresignedUpload } from './presign-upload.js';
 export type { PresignedPut } from './presign-put.js';
 export type { UploadRequest } from './upload-request.js';

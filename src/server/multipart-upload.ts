@@ -5,12 +5,12 @@ import {
   ListPartsCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { acceptUpload } from './accepted-upload.js';
+import { acceptUpload, type AcceptedUpload } from './accepted-upload.js';
 import { unquoteEtag } from './etag.js';
 import { MAX_PARTS, type CompleteRequest, type PartRef, type UploadRef } from './multipart-request.js';
-import { fallbackExpiry, presignCommand, urlExpiration } from './presign-command.js';
+import { fallbackExpiry, presignCommand, requirePresigner, urlExpiration } from './presign-command.js';
 import { objectUrl } from './s3-client.js';
-import type { ResolvedSignOptions } from './sign-options.js';
+import type { ResolvedSignOptions, ScopedSignOptions } from './sign-options.js';
 import { SignRefusal } from './sign-refusal.js';
 import { fromStorage, MULTIPART_FAILED, StorageFailure } from './storage-error.js';
 
@@ -34,9 +34,14 @@ export interface CompletedUpload {
   etag?: string;
 }
 
-/** `create`: the sign checks (type, size, key), then CreateMultipartUpload with the announced type. */
-export async function createUpload(settings: ResolvedSignOptions, announced: unknown): Promise<{ uploadId: string; key: string }> {
+/** The handler's `beforeSign` with the caller's context bound: throws a SignRefusal to refuse. */
+export type BeforeCreate = (upload: AcceptedUpload) => void | Promise<void>;
+
+/** `create`: the sign checks (type, size, key) and `beforeSign`, then CreateMultipartUpload with the announced type. */
+export async function createUpload(settings: ScopedSignOptions, announced: unknown, beforeSign: BeforeCreate): Promise<{ uploadId: string; key: string }> {
   const upload = acceptUpload(settings, announced);
+  await beforeSign(upload);
+  await requirePresigner();
   const { UploadId } = await fromStorage('CreateMultipartUpload', () =>
     settings.client.send(
       new CreateMultipartUploadCommand({ Bucket: settings.bucket, Key: upload.key, ContentType: upload.contentType }),

@@ -1,3 +1,5 @@
+import { isDotSegment } from './key-prefix.js';
+
 /** How the sign step names objects; see `SignOptions.key`. */
 export type KeyMode = 'unique-filename' | 'filename-variable';
 
@@ -33,18 +35,17 @@ export function keyFolder(key: string): string {
 }
 
 /**
- * Whether a key lies under `prefix` (a plain string prefix, as in S3). Keys with `.`/`..`
- * segments are refused although S3 treats them literally, because URL resolvers and
- * proxies do not; empty segments after the prefix are folder markers or typos, not uploads.
+ * Whether a key lies in the folder `prefix` (as checkKeyPrefix gives it: '' or ending in '/').
+ * Refused although S3 would store them literally, because URL resolvers and proxies do not:
+ * `.`/`..` segments (also as `%2e%2e`), backslashes, control characters, and empty segments
+ * (`//`), which are folder markers or tricks, not uploads. Unicode is compared as is: a
+ * look-alike of the prefix (full-width digits, another script's letters) is another prefix.
  */
 export function isKeyUnder(prefix: string, key: string): boolean {
   if (!key.startsWith(prefix) || key.length === prefix.length) return false;
-  if (/[\u0000-\u001f\u007f]/.test(key)) return false;
-  if (key.split('/').some((segment) => segment === '.' || segment === '..')) return false;
-  const rest = key.slice(prefix.length).split('/');
-  // With a prefix like 'uploads' (no slash), the '/' right after it is fine.
-  const after = prefix === '' || prefix.endsWith('/') ? rest : rest.slice(1);
-  return !after.includes('');
+  if (/[\\\u0000-\u001f\u007f]/.test(key)) return false;
+  if (key.split('/').some(isDotSegment)) return false;
+  return !key.slice(prefix.length).split('/').includes('');
 }
 
 /** Cuts to `max` code points, keeping a short extension so the file still opens right. */

@@ -1,9 +1,20 @@
 import { PutObjectCommand, type S3Client, type UploadPartCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { urlExpiry } from '../engine/signature-expiry.js';
+import { optionalPeer } from './missing-peer.js';
 
 /** Matches the flexible-checksum headers the SDK adds to PutObject and UploadPart since 3.729. */
 const CHECKSUM_HEADER = /^x-amz-(?:checksum-|sdk-checksum-algorithm$)/i;
+
+/**
+ * Loaded on the first PUT or part to sign, not with the entry: POST-only servers need not install
+ * it (the README's install table), and importing the server entry must work without it.
+ */
+const loadPresigner = optionalPeer('@aws-sdk/s3-request-presigner', 'Presigned PUT and multipart uploads', () => import('@aws-sdk/s3-request-presigner'));
+
+/** Throws MissingPeer now rather than later: multipart `create` checks before it starts an upload it could not sign parts for. */
+export async function requirePresigner(): Promise<void> {
+  await loadPresigner();
+}
 
 /**
  * A presigned URL for `command` (PutObject, UploadPart) that a browser can PUT a body to.
@@ -16,6 +27,7 @@ export async function presignCommand(
   expiresIn: number,
   signedHeaders: string[] = [],
 ): Promise<string> {
+  const { getSignedUrl } = await loadPresigner();
   withoutEmptyChecksum(command);
   const options = { expiresIn, signableHeaders: new Set(signedHeaders) };
   // Two calls only because TypeScript cannot infer getSignedUrl's types from a union of commands.

@@ -1,9 +1,9 @@
 import { HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import { callerResolver, type AccessOptions } from './caller.js';
 import { mimeEssence, normalizeContentType } from './content-type.js';
 import { errorResponse, jsonResponse } from './json-response.js';
 import { isKeyUnder } from './object-key.js';
 import { postJsonHandler } from './post-json-handler.js';
-import { DEFAULT_KEY_PREFIX } from './sign-options.js';
 import { parseRegisterRequest } from './register-request.js';
 import { createS3Client, objectUrl, type StorageOptions } from './s3-client.js';
 import { httpStatusOf, StorageFailure } from './storage-error.js';
@@ -20,35 +20,37 @@ export interface StoredObject {
   url: string;
 }
 
-export interface RegisterOptions extends StorageOptions {
-  /** Default 'uploads/': keys outside it are refused (403), so a browser cannot register someone else's object. */
-  keyPrefix?: string;
+/**
+ * `keyPrefix` (default 'uploads/', or a function of the caller as for the sign handler): keys
+ * outside it are refused (403 `KeyNotAllowed`), so a caller cannot register someone else's object.
+ */
+export interface RegisterOptions<Context = undefined> extends StorageOptions, AccessOptions<Context> {
   /**
-   * Record the upload (database row, job queue...). Its return value, as JSON, is the answer;
-   * `undefined` or no hook answers the StoredObject. Throw a SignRefusal to answer its status instead.
+   * Record the upload (database row, job queue...) for the caller `context` (from `authorize`).
+   * Its return value, as JSON, is the answer; `undefined` or no hook answers the StoredObject.
+   * Throw a SignRefusal to answer its status instead (a key already registered: 409).
    * `body` is the parsed request body with any extra fields the register template sent.
    */
-  onRegister?(object: StoredObject, body: unknown): unknown | Promise<unknown>;
+  onRegister?(object: StoredObject, body: unknown, context: Context): unknown | Promise<unknown>;
 }
 
 /**
  * The register endpoint as a fetch handler: confirms with HeadObject that the announced object
  * exists with the announced size (and type, when sent) before anyone records it.
- * 200 the record; 400 bad body; 403 key outside the prefix; 404 `NoSuchKey`; 409 size or type
- * differ; 502 the storage failed; 405 for other methods. The handler never throws.
+ * 200 the record; 400 bad body; 401/403 from `authorize`; 403 `KeyNotAllowed` key outside the
+ * caller's prefix; 404 `NoSuchKey`; 409 size or type differ; 502 the storage failed; 405 for
+ * other methods. The handler never throws.
  */
-export function createRegisterHandler(options: RegisterOptions): (request: Request) => Promise<Response> {
+export function createRegisterHandler<Context = undefined>(options: RegisterOptions<Context>): (request: Request) => Promise<Response> {
   const client = createS3Client(options);
   const { bucket, onRegister } = options;
-  const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
-  if (typeof keyPrefix !== 'string') throw new TypeError('presigned-uploader/server: `keyPrefix` must be a string.');
 
-  return postJsonHandler('register', async (body) => {
+  return postJsonHandler('register', callerResolver(options), async (body, caller) => {
     const parsed = parseRegisterRequest(body);
     if (!parsed.ok) return errorResponse(400, 'InvalidRequest', parsed.message);
     const { key, size, contentType } = parsed.data;
-    if (!isKeyUnder(keyPrefix, key)) {
-      return errorResponse(403, 'KeyNotAllowed', `The key must lie under "${keyPrefix}".`);
+    if (!isKeyUnder(caller.keyPrefix, key)) {
+      return errorResponse(403, 'KeyNotAllowed', `The key must lie under "${caller.keyPrefix}".`);
     }
 
     let head: HeadObjectCommandOutput;
@@ -80,7 +82,7 @@ export function createRegisterHandler(options: RegisterOptions): (request: Reque
       ...(head.LastModified !== undefined && { lastModified: head.LastModified.toISOString() }),
       url: await objectUrl(client, bucket, key),
     };
-    const answer = onRegister ? await onRegister(stored, body) : undefined;
+    const answer = onRegister ? await onRegister.call(options, stored, body, caller.context) : undefined;
     return jsonResponse(200, answer === undefined ? stored : answer);
   });
 }

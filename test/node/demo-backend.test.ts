@@ -22,10 +22,11 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function api(path: string, body: unknown): Promise<{ status: number; data: any }> {
+/** As the demo user `user` (the page's user switch); without one, the demo's first user, ada. */
+async function api(path: string, body: unknown, user?: string): Promise<{ status: number; data: any }> {
   const response = await fetch(`${backend.url}${path}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', ...(user && { 'X-Demo-User': user }) },
     body: JSON.stringify(body),
   });
   return { status: response.status, data: await response.json() };
@@ -50,8 +51,8 @@ async function download(url: string): Promise<Buffer> {
   return Buffer.from(await response.arrayBuffer());
 }
 
-async function listed(key: string): Promise<{ key: string; size: number; url: string; lastModified?: string } | undefined> {
-  const response = await fetch(`${backend.url}/api/objects`);
+async function listed(key: string, user?: string): Promise<{ key: string; size: number; url: string; lastModified?: string } | undefined> {
+  const response = await fetch(`${backend.url}/api/objects`, { headers: user ? { 'X-Demo-User': user } : {} });
   assert.equal(response.status, 200);
   const data = (await response.json()) as { objects: Array<{ key: string; size: number; url: string }> };
   return data.objects.find((object) => object.key === key);
@@ -62,7 +63,7 @@ describe('demo backend: plain set-up', () => {
     const { file, bytes } = someFile('hello world.txt', 'text/plain');
     const sign = await api('/api/sign', { filename: file.name, contentType: file.type, size: file.size });
     assert.equal(sign.status, 200);
-    assert.match(sign.data.key, /^uploads\/plain\/[\w-]+\/hello-world\.txt$/);
+    assert.match(sign.data.key, /^uploads\/users\/ada\/[\w-]+\/hello-world\.txt$/);
 
     const upload = await postToStorage(sign.data.url, sign.data.fields, file);
     assert.equal(upload.status, 201, await upload.clone().text());
@@ -78,9 +79,25 @@ describe('demo backend: plain set-up', () => {
     assert.deepEqual(await download(object!.url), bytes);
   });
 
-  it('refuses to register a key outside uploads/plain/', async () => {
-    const register = await api('/api/register', { key: 'uploads/person/15/1/a.txt', size: 3 });
-    assert.equal(register.status, 403);
+  it("keeps each demo user to their own folder: register, multipart and the stored-objects list", async () => {
+    const { file } = someFile('grace.txt', 'text/plain', 20);
+    const sign = await api('/api/sign', { filename: file.name, contentType: file.type, size: file.size }, 'grace');
+    assert.match(sign.data.key, /^uploads\/users\/grace\//);
+    assert.equal((await postToStorage(sign.data.url, sign.data.fields, file)).status, 201);
+    const asAda = await api('/api/register', { key: sign.data.key, size: file.size });
+    assert.deepEqual([asAda.status, asAda.data.error.code], [403, 'KeyNotAllowed']);
+    const abort = await api('/api/multipart', { action: 'abort', uploadId: 'u', key: sign.data.key });
+    assert.deepEqual([abort.status, abort.data.error.code], [403, 'KeyNotAllowed']);
+    assert.equal((await api('/api/register', { key: sign.data.key, size: file.size }, 'grace')).status, 200);
+    assert.equal(await listed(sign.data.key), undefined, "ada's list does not show grace's file");
+    assert.equal((await listed(sign.data.key, 'grace'))?.size, file.size);
+  });
+
+  it('refuses a user the demo does not have (403 UnknownUser), on its handlers and its list', async () => {
+    const sign = await api('/api/sign', { filename: 'a.txt', contentType: 'text/plain', size: 1 }, 'mallory');
+    assert.deepEqual([sign.status, sign.data.error.code], [403, 'UnknownUser']);
+    const list = await fetch(`${backend.url}/api/objects`, { headers: { 'X-Demo-User': 'mallory' } });
+    assert.equal(list.status, 403);
   });
 });
 
@@ -92,7 +109,7 @@ describe('demo backend: seed-000 style set-up', () => {
     const sign = await api('/api/seed000/upload_person_file', ask);
     assert.equal(sign.status, 200);
     const { formAttributes, formInputs } = sign.data;
-    assert.match(formAttributes.key, /^uploads\/person\/15\/\d{10}\/$/);
+    assert.match(formAttributes.key, /^uploads\/users\/ada\/person\/15\/\d{10}\/$/);
     assert.equal(formInputs.key, formAttributes.key);
     assert.equal(formAttributes.method, 'POST');
     assert.equal(formAttributes.enctype, 'multipart/form-data');
@@ -127,10 +144,12 @@ describe('demo backend: seed-000 style set-up', () => {
   });
 
   it('registers only an object that exists, under the person', async () => {
-    const missing = await api('/api/seed000/person_file', { file_name: 'uploads/person/15/1/none.png', person_id: '15' });
+    const missing = await api('/api/seed000/person_file', { file_name: 'uploads/users/ada/person/15/1/none.png', person_id: '15' });
     assert.equal(missing.status, 404);
-    const elsewhere = await api('/api/seed000/person_file', { file_name: 'uploads/person/16/1/a.png', person_id: '15' });
+    const elsewhere = await api('/api/seed000/person_file', { file_name: 'uploads/users/ada/person/16/1/a.png', person_id: '15' });
     assert.equal(elsewhere.status, 403);
+    const otherUser = await api('/api/seed000/person_file', { file_name: 'uploads/users/ada/person/15/1/a.png', person_id: '15' }, 'grace');
+    assert.equal(otherUser.status, 403);
     const bad = await api('/api/seed000/upload_person_file', { file_type: 'image/png' });
     assert.equal(bad.status, 400);
     assert.equal(bad.data.code, 'InvalidRequest');
@@ -148,12 +167,12 @@ describe('demo backend: seed-003 style set-up', () => {
     assert.match(expires, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     assert.ok(Date.parse(`${expires.replace(' ', 'T')}Z`) > Date.now());
     assert.equal(fileField, 'file');
-    assert.equal(fields.key, `uploads/task/11231/${fileId}/\${filename}`);
+    assert.match(fields.key, /^uploads\/users\/ada\/task\/11231\/[0-9a-f-]{36}\/\$\{filename\}$/);
     assert.equal(fields.success_action_status, '201');
 
     const upload = await postToStorage(url, fields, file, fileField);
     assert.equal(upload.status, 201);
-    const key = `uploads/task/11231/${fileId}/photo.png`;
+    const key = fields.key.replace('${filename}', 'photo.png');
     assert.match(await upload.text(), new RegExp(`<Key>${key}</Key>`));
 
     const submit = await api('/api/seed003/task/form/submit', { task_id: 11231, values: { file1: String(fileId) } });
@@ -189,6 +208,16 @@ describe('demo backend: seed-003 style set-up', () => {
     assert.equal((await api('/api/seed003/task/form/file/create', ask)).data.success, true);
   });
 
+  it("refuses a file over the user's quota of pending files with code 268", async () => {
+    const big = { task_id: 99, field_id: 'scans', size: 16 * 1024 * 1024, filename: 'scan.pdf' };
+    for (let i = 0; i < 4; i++) assert.equal((await api('/api/seed003/task/form/file/create', big, 'grace')).data.success, true);
+    const fifth = await api('/api/seed003/task/form/file/create', { ...big, size: 1 }, 'grace');
+    assert.equal(fifth.data.status.code, 268);
+    // The quota is grace's: ada still signs.
+    assert.equal((await api('/api/seed003/task/form/file/create', { ...big, size: 1 })).data.success, true);
+    assert.deepEqual((await api('/api/seed003/task/form/submit', { task_id: 99, values: {} }, 'grace')).data, { success: true });
+  });
+
   it('refuses to submit a file id that was never uploaded', async () => {
     const create = await api('/api/seed003/task/form/file/create', { task_id: 7, field_id: 'file1', size: 10, filename: 'a.png' });
     const submit = await api('/api/seed003/task/form/submit', { task_id: 7, values: { file1: create.data.value.file_id } });
@@ -207,7 +236,8 @@ describe('demo backend: HTTP', () => {
     assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Content-Type/i);
     assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /Authorization/i);
-    const sign = await fetch(`${backend.url}/api/sign`, { method: 'POST', headers: { Origin: 'http://page.test' }, body: '{}' });
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /X-Demo-User/i);
+    const sign = await fetch(`${backend.url}/api/sign`, { method: 'POST', headers: { Origin: 'http://page.test', 'Content-Type': 'application/json' }, body: '{}' });
     assert.equal(sign.headers.get('access-control-allow-origin'), '*');
   });
 

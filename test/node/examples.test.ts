@@ -134,7 +134,8 @@ async function useExample(url: string): Promise<Outcome> {
 /** What every example must show: one stored key, one refusal, both through its own handlers. */
 function assertUploaded(outcome: Outcome): void {
   assert.equal(outcome.completed.length, 1, `one completed key: ${outcome.completed}`);
-  assert.match(outcome.completed[0]!, /^uploads\/plain\/.*hello\.txt$/);
+  // No X-Demo-User header: the demo backend's first user.
+  assert.match(outcome.completed[0]!, /^uploads\/users\/ada\/.*hello\.txt$/);
   assert.equal(outcome.errors.length, 1, `one error: ${outcome.errors}`);
   assert.match(outcome.errors[0]!, new RegExp(`^${REFUSED}\\.txt: sign: `));
   assert.equal(outcome.registerEndpointAttribute, '/api/register');

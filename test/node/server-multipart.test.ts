@@ -386,7 +386,7 @@ describe('demo backend: /api/sign-put and /api/multipart', () => {
   after(async () => backend?.close());
 
   const api = async (path: string, body: unknown): Promise<{ status: number; data: any }> => {
-    const response = await fetch(`${backend.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+    const response = await fetch(`${backend.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     return { status: response.status, data: await response.json() };
   };
 
@@ -395,7 +395,7 @@ describe('demo backend: /api/sign-put and /api/multipart', () => {
     const created = await api('/api/multipart', { action: 'create', filename: 'big.bin', contentType: 'application/octet-stream', size: file.length });
     assert.equal(created.status, 200, JSON.stringify(created.data));
     const { uploadId, key } = created.data;
-    assert.match(key, /^uploads\/plain\//);
+    assert.match(key, /^uploads\/users\/ada\//);
     const parts = [];
     for (const [partNumber, bytes] of [[1, file.subarray(0, 5 * MiB)], [2, file.subarray(5 * MiB)]] as const) {
       const signed = await api('/api/multipart', { action: 'sign-part', uploadId, key, partNumber });
@@ -407,13 +407,13 @@ describe('demo backend: /api/sign-put and /api/multipart', () => {
     assert.ok((await readObject(key)).bytes.equals(file));
   });
 
-  it('refuses multipart keys outside uploads/plain/ and signs PUTs under it', async () => {
+  it('refuses multipart keys outside the demo user\'s folder and signs PUTs under it', async () => {
     const foreign = await api('/api/multipart', { action: 'abort', uploadId: 'u', key: 'uploads/person/15/1/a.png' });
     assert.equal(foreign.status, 403);
     const put = await api('/api/sign-put', { filename: 'a.txt', contentType: 'text/plain', size: 5 });
     assert.equal(put.status, 200);
     assert.equal(put.data.method, 'PUT');
-    assert.match(put.data.key, /^uploads\/plain\//);
+    assert.match(put.data.key, /^uploads\/users\/ada\//);
     const stored = await fetch(put.data.url, { method: 'PUT', headers: put.data.headers, body: 'hello' });
     assert.equal(stored.status, 200, await stored.text());
     assert.equal((await readObject(put.data.key)).bytes.toString(), 'hello');

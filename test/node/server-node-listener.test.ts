@@ -80,13 +80,14 @@ describe('toNodeListener', () => {
   });
 
   it('runs the sign handler: 200 with a presigned POST, 400 and 405 as JSON', async () => {
-    const ok = await fetch(signing.url, { method: 'POST', body: JSON.stringify({ filename: 'a.txt', contentType: 'text/plain', size: 3 }) });
+    const json = { 'Content-Type': 'application/json' };
+    const ok = await fetch(signing.url, { method: 'POST', headers: json, body: JSON.stringify({ filename: 'a.txt', contentType: 'text/plain', size: 3 }) });
     assert.equal(ok.status, 200);
     assert.equal(ok.headers.get('cache-control'), 'no-store');
     const plan = (await ok.json()) as PresignedUpload;
     assert.ok(plan.fields.Policy && plan.key);
 
-    const bad = await fetch(signing.url, { method: 'POST', body: '{"filename":' });
+    const bad = await fetch(signing.url, { method: 'POST', headers: json, body: '{"filename":' });
     assert.equal(bad.status, 400);
     assert.equal(((await bad.json()) as ErrorBody).error.code, 'InvalidRequest');
 

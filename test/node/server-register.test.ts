@@ -218,7 +218,7 @@ describe('register after real uploads to the dev storage', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
-      const signed = await fetch(`${api}/sign`, { method: 'POST', body: JSON.stringify({ filename: 'x.csv', contentType: 'text/csv', size: '30' }) });
+      const signed = await fetch(`${api}/sign`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ filename: 'x.csv', contentType: 'text/csv', size: '30' }) });
       assert.equal(signed.status, 200);
       const plan = (await signed.json()) as PresignedUpload;
       const form = new FormData();
@@ -227,10 +227,10 @@ describe('register after real uploads to the dev storage', () => {
       const stored = await fetch(plan.url, { method: 'POST', body: form });
       assert.equal(stored.status, 201, await stored.clone().text());
       const key = plan.key.replace('${filename}', 'x.csv');
-      const registered = await fetch(`${api}/register`, { method: 'POST', body: JSON.stringify({ key, filename: 'x.csv', contentType: 'text/csv', size: 30 }) });
+      const registered = await fetch(`${api}/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key, filename: 'x.csv', contentType: 'text/csv', size: 30 }) });
       assert.equal(registered.status, 200);
       assert.equal(((await registered.json()) as StoredObject).size, 30);
-      const huge = await fetch(`${api}/register`, { method: 'POST', body: JSON.stringify({ key, pad: 'x'.repeat(65 * 1024) }) });
+      const huge = await fetch(`${api}/register`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ key, pad: 'x'.repeat(65 * 1024) }) });
       assert.equal(huge.status, 413);
     } finally {
       server.closeAllConnections();

@@ -1,12 +1,10 @@
 // Importing the package where there is no DOM (SSR, a Node script) must not throw: Lit's `node`
 // build gives a minimal HTMLElement and a registry shim, and our define module guards the registry.
-// Also: every file the package.json `exports` map names is one that `npm run build` produces.
+// (That every `exports` entry is built, published and loads: test/node/package.test.ts.)
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createElement, type FunctionComponent } from 'react';
@@ -77,61 +75,5 @@ describe('SSR: importing in Node, without a DOM', () => {
     } finally {
       await vite.close();
     }
-  });
-});
-
-describe('package.json exports', () => {
-  let copy: string | undefined;
-  after(async () => {
-    if (copy) await rm(copy, { recursive: true, force: true });
-  });
-
-  /** Every file path in an exports value, whatever its conditions. */
-  function targets(value: unknown): string[] {
-    if (typeof value === 'string') return [value];
-    if (value && typeof value === 'object') return Object.values(value).flatMap(targets);
-    return [];
-  }
-
-  it('names only files that `npm run build` produces, and resolves for an importer', { timeout: 90_000 }, async () => {
-    // Build in a copy: the real dist/ is someone's working tree.
-    copy = await mkdtemp(join(tmpdir(), 'pu-pack-'));
-    const pkgDir = join(copy, 'presigned-uploader');
-    await mkdir(pkgDir);
-    for (const name of ['package.json', 'tsconfig.json', 'tsconfig.build.json', 'vite.config.ts', 'custom-elements-manifest.config.mjs', 'src']) {
-      await cp(join(root, name), join(pkgDir, name), { recursive: true });
-    }
-    await symlink(join(root, 'node_modules'), join(pkgDir, 'node_modules'), 'dir');
-    await run('npm', ['run', 'build', '--silent'], { cwd: pkgDir, env: { ...process.env, NODE_ENV: 'production' } });
-
-    const pkg = JSON.parse(await readFile(join(pkgDir, 'package.json'), 'utf8')) as {
-      exports: Record<string, unknown>;
-      files: string[];
-      customElements: string;
-      types: string;
-    };
-    const files = [...Object.values(pkg.exports).flatMap(targets), pkg.types, pkg.customElements];
-    for (const file of files) {
-      assert.ok(file.startsWith('./') || !file.includes('/'), `${file} is relative to the package`);
-      const info = await stat(join(pkgDir, file)).catch(() => undefined);
-      assert.ok(info?.isFile(), `${file} (in package.json) is built`);
-      const top = file.replace(/^\.\//, '').split('/')[0]!;
-      assert.ok(top === 'package.json' || pkg.files.includes(top), `${file} is published (package.json "files")`);
-    }
-
-    // An app next to the package resolves each entry with Node's import conditions.
-    const app = join(copy, 'app');
-    await mkdir(join(app, 'node_modules'), { recursive: true });
-    await symlink(pkgDir, join(app, 'node_modules', 'presigned-uploader'), 'dir');
-    const specifiers = Object.keys(pkg.exports).map((key) => key.replace(/^\./, 'presigned-uploader'));
-    await writeFile(join(app, 'resolve.mjs'), `console.log(JSON.stringify(${JSON.stringify(specifiers)}.map((s) => import.meta.resolve(s))));`);
-    const { stdout } = await run(process.execPath, ['resolve.mjs'], { cwd: app });
-    const resolved = JSON.parse(stdout) as string[];
-    assert.equal(resolved.length, specifiers.length);
-    for (const [i, url] of resolved.entries()) {
-      const info = await stat(fileURLToPath(url)).catch(() => undefined);
-      assert.ok(info?.isFile(), `${specifiers[i]} resolves to a file (${url})`);
-    }
-    assert.match(resolved[specifiers.indexOf('presigned-uploader')]!, /\/dist\/index\.js$/);
   });
 });
