@@ -137,6 +137,16 @@ export class PresignedUploaderElement extends LitElement {
   @property({ type: Boolean }) directory = false;
   /** Renders no UI but a default slot: the page draws its own from the events and `files`. */
   @property({ type: Boolean }) headless = false;
+  /** Bounding box width in pixels: JPEG, PNG and WebP images wider are scaled down before upload. */
+  @property({ attribute: 'resize-width', type: Number }) resizeWidth?: number;
+  /** Bounding box height in pixels: JPEG, PNG and WebP images taller are scaled down before upload. */
+  @property({ attribute: 'resize-height', type: Number }) resizeHeight?: number;
+  /** 0 to 1: quality of lossy resized output. */
+  @property({ attribute: 'resize-quality', type: Number }) resizeQuality = 0.85;
+  /** Output MIME type of resized images (default: the input's). */
+  @property({ attribute: 'resize-type' }) resizeType?: string;
+  /** Passed to the file picker: `user` or `environment` opens a phone's camera. */
+  @property() capture?: string;
   /** Partial overrides of the UI strings, deep-merged over the language picked by `lang`. */
   @property({ attribute: false }) strings: PartialStrings = {};
 
@@ -180,6 +190,13 @@ export class PresignedUploaderElement extends LitElement {
     emit: (type, detail) => {
       this.#observe(type, detail as AnyDetail);
       this.#emit(type, detail);
+    },
+    resize: () => {
+      const width = Math.max(0, finite(this.resizeWidth) ?? 0);
+      const height = Math.max(0, finite(this.resizeHeight) ?? 0);
+      if (!width && !height) return undefined;
+      const quality = Math.min(1, Math.max(0, finite(this.resizeQuality) ?? 0.85));
+      return { width, height, quality, type: this.resizeType || undefined, maxSize: finite(this.maxSize) };
     },
   });
 
@@ -349,6 +366,7 @@ export class PresignedUploaderElement extends LitElement {
           hidden
           tabindex="-1"
           accept=${this.accept || nothing}
+          capture=${this.capture || nothing}
           ?multiple=${this.multiple}
           ?disabled=${disabled}
           @change=${this.#onPicked}
@@ -381,7 +399,7 @@ export class PresignedUploaderElement extends LitElement {
 
   #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings, locale: string) {
     const active = ACTIVE.has(status);
-    const thumbnail = this.#thumbnails.get(id, file);
+    const thumbnail = this.#thumbnails.get(id, this.#uploads.thumbnailOf(id, file));
     const nameId = `name-${id}`;
     return html`<li part="file" class="file ${status}" data-id=${id}>
       ${thumbnail

@@ -11,9 +11,10 @@ import { multipartSteps } from './backend/multipart-steps.js';
 import { RegistrationJournal } from './backend/registration-journal.js';
 import { browserNetwork } from './engine/browser-network.js';
 import { UploadQueue, type QueueConfig, type StoredFile, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
-import { rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
+import { FileRejection, rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
 import { createXhrTransport, type Transport } from './engine/xhr-transport.js';
 import type { PresignedUploaderEventMap } from './events.js';
+import { canResize, resizeImage, type ResizeSettings } from './image/resize-image.js';
 import { afterNextFrame } from './ui/next-frame.js';
 
 type Detail<K extends keyof PresignedUploaderEventMap> = PresignedUploaderEventMap[K]['detail'];
@@ -23,6 +24,8 @@ export interface UploadControllerOptions {
   backend(): BackendConfig;
   emit<K extends keyof PresignedUploaderEventMap>(type: K, detail: Detail<K>): void;
   transport?: Transport;
+  /** Images to make smaller before upload, and the `max-size` that then applies to the smaller bytes; undefined: no resizing. */
+  resize?(): (ResizeSettings & { maxSize?: number }) | undefined;
 }
 
 export interface Rejection {
@@ -56,6 +59,8 @@ export class UploadController implements ReactiveController {
   /** Register calls of files recovered from an earlier page, by upload id. */
   readonly #recovered = new Map<string, RegistrationRequest>();
   readonly #transport: Transport;
+  /** Thumbnails drawn by the resize step from its decode, by upload id. */
+  readonly #previews = new Map<string, Blob>();
   #cancelFrame?: () => void;
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
@@ -80,6 +85,10 @@ export class UploadController implements ReactiveController {
         this.#forget(id);
         emit('upload-abort', { id, file });
       },
+      reject: ({ id, file }, reason) => {
+        this.#previews.delete(id);
+        this.#refuse(id, file, reason);
+      },
       change: () => {
         this.revision++;
         host.requestUpdate();
@@ -92,12 +101,11 @@ export class UploadController implements ReactiveController {
     const accepted: File[] = [];
     let room = (rules.maxFiles ?? Infinity) - this.queue.count;
     for (const file of files) {
-      let reason = rejectReason(file, rules);
+      // An image to be resized meets `max-size` once its smaller bytes are known (see #prepare).
+      let reason = rejectReason(file, this.#resizes(file) ? { ...rules, maxSize: undefined } : rules);
       if (!reason && (room <= 0 || (rules.single && accepted.length > 0))) reason = 'count';
       if (reason) {
-        const rejection = { id: `rejected-${++lastRejection}`, file, reason };
-        this.rejected = [...this.rejected, rejection];
-        this.#options.emit('file-reject', rejection);
+        this.#refuse(`rejected-${++lastRejection}`, file, reason);
         continue;
       }
       accepted.push(file);
@@ -109,8 +117,21 @@ export class UploadController implements ReactiveController {
 
   /** Takes files out of the list; a register call they still owe is dropped with them. */
   remove(id?: string): void {
-    for (const upload of this.queue.uploads) if (id === undefined || upload.id === id) this.#forget(upload.id);
+    for (const upload of this.queue.uploads) {
+      if (id !== undefined && upload.id !== id) continue;
+      this.#forget(upload.id);
+      this.#previews.delete(upload.id);
+    }
     this.queue.remove(id);
+  }
+
+  /**
+   * What a file's thumbnail shows: the resize step's preview, the file itself when it is not
+   * resized, or nothing while it waits to be decoded (decoding it for the thumbnail too would
+   * decode it twice).
+   */
+  thumbnailOf(id: string, file: File): Blob | undefined {
+    return this.#previews.get(id) ?? (this.#resizes(file) ? undefined : file);
   }
 
   /**
@@ -146,8 +167,10 @@ export class UploadController implements ReactiveController {
   #steps(): UploadSteps {
     const backend = this.#options.backend();
     const { registerEndpoint, multipartEndpoint } = backend;
+    const resize = this.#options.resize?.();
     return {
       check: () => checkConfig(backend),
+      prepare: resize ? (upload, signal) => this.#prepare(upload, resize, signal) : undefined,
       sign: (file, signal) => signUpload(backend, file, signal),
       transport: this.#transport,
       register: registerEndpoint
@@ -156,6 +179,25 @@ export class UploadController implements ReactiveController {
       network: browserNetwork,
       multipart: multipartEndpoint ? multipartSteps({ ...backend, multipartEndpoint }) : undefined,
     };
+  }
+
+  /** The bytes to upload: a smaller image where resizing makes one, refused when still over `max-size`. */
+  async #prepare({ id, file }: { id: string; file: File }, { maxSize, ...settings }: ResizeSettings & { maxSize?: number }, signal: AbortSignal): Promise<File> {
+    const resized = await resizeImage(file, settings, signal);
+    if (resized.preview) this.#previews.set(id, resized.preview);
+    if (maxSize !== undefined && resized.file.size > maxSize) throw new FileRejection('size');
+    return resized.file;
+  }
+
+  #resizes(file: File): boolean {
+    return this.#options.resize?.() !== undefined && canResize(file);
+  }
+
+  #refuse(id: string, file: File, reason: RejectReason): void {
+    const rejection = { id, file, reason };
+    this.rejected = [...this.rejected, rejection];
+    this.#options.emit('file-reject', rejection);
+    this.#host.requestUpdate();
   }
 
   /** Registers a stored file; the call is kept in the journal until the backend answers, so a reload or a failure loses nothing. */

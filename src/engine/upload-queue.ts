@@ -4,6 +4,7 @@ import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './re
 import { sendToStorage } from './send-to-storage.js';
 import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
+import { FileRejection, type RejectReason } from './validate-file.js';
 import type { Transport } from './xhr-transport.js';
 
 export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted';
@@ -34,6 +35,11 @@ export interface UploadResult extends StoredFile {
 export interface UploadSteps {
   /** Throws a configuration error before anything is sent. */
   check(): void;
+  /**
+   * Turns the picked file into the bytes to upload (e.g. a smaller image), once, before the sign
+   * step; throws a `FileRejection` to refuse the file. Absent: the picked file goes up.
+   */
+  prepare?: (upload: { id: string; file: File }, signal: AbortSignal) => Promise<File>;
   sign(file: File, signal: AbortSignal): Promise<UploadPlan>;
   transport: Transport;
   /** Absent: there is no register step. */
@@ -62,6 +68,8 @@ export interface QueueListener {
   complete(upload: UploadSnapshot, result: UploadResult): void;
   error(upload: UploadSnapshot, stage: UploadStage, error: UploadErrorInfo): void;
   abort(upload: UploadSnapshot): void;
+  /** The prepare step refused the file; it has left the list. */
+  reject?(upload: UploadSnapshot, reason: RejectReason): void;
   /** The list or a status changed. */
   change(): void;
 }
@@ -69,7 +77,9 @@ export interface QueueListener {
 interface Entry {
   id: string;
   file: File;
-  /** Bytes of the file: its size, or for an adopted file the size it had. */
+  /** The bytes that go up, once the prepare step made them; until then, and without one, `file`. */
+  body?: File;
+  /** Bytes that go up: the size of `body`, else of `file`, or for an adopted file the size it had. */
   total: number;
   status: UploadStatus;
   loaded: number;
@@ -202,6 +212,7 @@ export class UploadQueue {
     try {
       this.#steps().check();
       if (!entry.stored) {
+        await this.#prepare(entry, signal);
         this.#listener.start(snapshot(entry));
         entry.stored = await this.#store(entry, signal, (next) => (stage = next));
       }
@@ -211,7 +222,8 @@ export class UploadQueue {
       if (register) {
         this.#set(entry, 'registering');
         const stored = entry.stored;
-        registration = await withRetries(() => register(entry, stored, signal), this.#config(), signal, network);
+        const upload = { id: entry.id, file: entry.body ?? entry.file, total: entry.total };
+        registration = await withRetries(() => register(upload, stored, signal), this.#config(), signal, network);
       }
       entry.key = entry.stored.key;
       this.#set(entry, 'complete');
@@ -219,6 +231,7 @@ export class UploadQueue {
     } catch (error) {
       // cancel() already moved the file to `aborted` and said so.
       if (signal.aborted) return;
+      if (error instanceof FileRejection) return this.#reject(entry, error.reason);
       const failure = toUploadError(error, stage);
       entry.error = failure.toJSON();
       this.#set(entry, 'error');
@@ -230,11 +243,30 @@ export class UploadQueue {
     }
   }
 
+  /** Makes the bytes to upload once: a retry or a resume reuses them. */
+  async #prepare(entry: Entry, signal: AbortSignal): Promise<void> {
+    const { prepare } = this.#steps();
+    if (entry.body || !prepare) return;
+    const body = await prepare({ id: entry.id, file: entry.file }, signal);
+    signal.throwIfAborted();
+    entry.body = body;
+    entry.total = body.size;
+  }
+
+  /** A file the prepare step refused leaves the list; the listener says why. */
+  #reject(entry: Entry, reason: RejectReason): void {
+    // Not active any more, so that remove() has nothing to cancel.
+    this.#set(entry, 'error');
+    this.remove(entry.id);
+    this.#listener.reject?.(snapshot(entry), reason);
+  }
+
   /** Signs (just in time) and sends the bytes; an expired policy gets one fresh sign that is not a retry. */
   async #store(entry: Entry, signal: AbortSignal, enter: (stage: UploadStage) => void): Promise<StoredFile> {
     const { multipart } = this.#steps();
     const policy = this.#config();
-    if (multipart && entry.file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
+    const file = entry.body ?? entry.file;
+    if (multipart && file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
     let resigned = false;
     for (;;) {
       const steps = this.#steps();
@@ -242,7 +274,7 @@ export class UploadQueue {
       if (!entry.plan) {
         enter('sign');
         this.#set(entry, 'signing');
-        entry.plan = await withRetries(() => steps.sign(entry.file, signal), policy, signal, network);
+        entry.plan = await withRetries(() => steps.sign(file, signal), policy, signal, network);
         entry.fileId = entry.plan.fileId;
       }
       // Past its expiry before the request even starts: storage would refuse it.
@@ -251,11 +283,11 @@ export class UploadQueue {
         entry.plan = undefined;
         continue;
       }
-      const { plan, key } = resolveKey(entry.plan, entry.file.name);
+      const { plan, key } = resolveKey(entry.plan, file.name);
       entry.key = key;
       enter('upload');
       this.#set(entry, 'uploading');
-      const request = { plan, key, body: entry.file, fileName: entry.file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
+      const request = { plan, key, body: file, fileName: file.name, onProgress: this.#progressOf(entry), signal, stallTimeout: policy.stallTimeout };
       try {
         const receipt = await withRetries(() => sendToStorage(steps.transport, request), policy, signal, network);
         this.#stored(entry);
@@ -274,7 +306,7 @@ export class UploadQueue {
     const { transport, network = ALWAYS_ONLINE } = this.#steps();
     enter('sign');
     this.#set(entry, 'signing');
-    const receipt = await uploadMultipart(entry.file, {
+    const receipt = await uploadMultipart(entry.body ?? entry.file, {
       steps,
       transport,
       policy,

@@ -19,7 +19,8 @@ const run = promisify(execFile);
 /** The issue's budgets, in gzip -9 bytes. */
 const BUDGET = { standalone: 15_000, ownCode: 7_000 };
 /** Today's sizes plus about 2 %: a ratchet, not a goal. */
-const CEILING = { standalone: 29_200, ownCode: 16_500 };
+// Raised by issue 15's image resizing (+1,308 B and +1,282 B gzip: a worker pool, the resize itself, previews).
+const CEILING = { standalone: 30_700, ownCode: 17_950 };
 
 describe('bundle size', () => {
   let outDir = '';
