@@ -14,7 +14,9 @@ import { SpeedMeter } from './ui/speed-meter.js';
 import { Thumbnails } from './ui/thumbnails.js';
 import { UploadController } from './upload-controller.js';
 
-const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering', 'paused']);
+/** The files a pause button stops: until their bytes are stored. */
+const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
 
 type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDetail> & { id: string; file: File };
 
@@ -51,6 +53,8 @@ function finite(value: number | undefined): number | undefined {
  * @fires upload-complete - Stored, and registered when `register-endpoint` is set. detail: `{ id, file, key, location?, etag?, fileId?, registration? }`.
  * @fires upload-error - A step failed for good. detail: `{ id, file, stage, error: { code?, message, status? } }`.
  * @fires upload-abort - An upload was cancelled. detail: `{ id, file }`.
+ * @fires upload-pause - An upload was paused. detail: `{ id, file }`.
+ * @fires upload-resume - A paused upload was resumed. detail: `{ id, file }`.
  *
  * @slot prompt - The text of the drop zone.
  * @slot button - The label of the pick button.
@@ -68,7 +72,7 @@ function finite(value: number | undefined): number | undefined {
  * @csspart progress - A file's progress bar.
  * @csspart status - A file's status text.
  * @csspart error - A file's error message, or why a file was refused.
- * @csspart action - The cancel, retry, remove and dismiss buttons.
+ * @csspart action - The pause, resume, cancel, retry, remove and dismiss buttons (and pause all / resume all).
  * @csspart total - The total progress line (more than one file).
  * @csspart total-progress - The total progress bar.
  *
@@ -241,6 +245,16 @@ export class PresignedUploaderElement extends LitElement {
     this.#uploads.queue.cancel(id);
   }
 
+  /** Pauses one upload by id, or all: a paused file holds no concurrency slot. */
+  pause(id?: string): void {
+    this.#uploads.queue.pause(id);
+  }
+
+  /** Resumes one paused upload by id, or all. */
+  resume(id?: string): void {
+    this.#uploads.queue.resume(id);
+  }
+
   /** Retries one failed or cancelled upload by id, or all. */
   retry(id?: string): void {
     this.#uploads.queue.retry(id);
@@ -411,6 +425,8 @@ export class PresignedUploaderElement extends LitElement {
       </span>
       <span part="status" class="status">${t.status[status]}</span>
       <span class="actions">
+        ${PAUSABLE.has(status) && total > loaded ? this.#action(t.pause, nameId, () => this.pause(id)) : nothing}
+        ${status === 'paused' ? this.#action(t.resume, nameId, () => this.resume(id)) : nothing}
         ${active ? this.#action(t.cancel, nameId, () => this.cancel(id)) : nothing}
         ${status === 'error' || status === 'aborted' ? this.#action(t.retry, nameId, () => this.retry(id)) : nothing}
         ${active ? nothing : this.#action(t.remove, nameId, () => this.#removeRow(id))}
@@ -443,8 +459,19 @@ export class PresignedUploaderElement extends LitElement {
     return html`<div part="total" class="total">
       <span class="total-label" id="total-label">${t.total}</span>
       <span class="meta">${fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })}</span>
+      ${this.#renderPauseAll(files, t)}
       <progress part="total-progress" aria-labelledby="total-label" max=${total || 1} .value=${loaded}></progress>
     </div>`;
+  }
+
+  /** Pause all while more than one file runs; resume all once none runs and some are paused. */
+  #renderPauseAll(files: UploadSnapshot[], t: UploaderStrings) {
+    const running = files.filter((upload) => PAUSABLE.has(upload.status)).length;
+    if (running > 1) return html`<button part="action" type="button" @click=${() => this.pause()}>${t.pauseAll}</button>`;
+    if (running === 0 && files.some((upload) => upload.status === 'paused')) {
+      return html`<button part="action" type="button" @click=${() => this.resume()}>${t.resumeAll}</button>`;
+    }
+    return nothing;
   }
 
   #action(label: string, describedBy: string, onClick: () => void) {
@@ -511,6 +538,10 @@ export class PresignedUploaderElement extends LitElement {
         this.#announcer.say(fill(strings.announce.progress, { name, percent: formatPercent(mark, locale) }));
         break;
       }
+      case 'upload-pause':
+        // A resumed upload starts its speed afresh.
+        this.#meter.forget(id);
+        break;
       case 'upload-complete':
       case 'upload-error':
       case 'upload-abort':

@@ -85,6 +85,8 @@ export class UploadController implements ReactiveController {
         this.#forget(id);
         emit('upload-abort', { id, file });
       },
+      pause: ({ id, file }) => emit('upload-pause', { id, file }),
+      resume: ({ id, file }) => emit('upload-resume', { id, file }),
       reject: ({ id, file }, reason) => {
         this.#previews.delete(id);
         this.#refuse(id, file, reason);

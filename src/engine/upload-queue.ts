@@ -2,12 +2,12 @@ import { uploadMultipart, type MultipartSteps } from './multipart-upload.js';
 import { resolveKey } from './resolve-key.js';
 import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './retry.js';
 import { sendToStorage } from './send-to-storage.js';
-import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
+import { UploadError, UploadPaused, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
 import { FileRejection, type RejectReason } from './validate-file.js';
 import type { Transport } from './xhr-transport.js';
 
-export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted';
+export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted' | 'paused';
 
 /** A read-only picture of one file's state, as `files` hands it out. */
 export interface UploadSnapshot {
@@ -68,6 +68,8 @@ export interface QueueListener {
   complete(upload: UploadSnapshot, result: UploadResult): void;
   error(upload: UploadSnapshot, stage: UploadStage, error: UploadErrorInfo): void;
   abort(upload: UploadSnapshot): void;
+  pause?(upload: UploadSnapshot): void;
+  resume?(upload: UploadSnapshot): void;
   /** The prepare step refused the file; it has left the list. */
   reject?(upload: UploadSnapshot, reason: RejectReason): void;
   /** The list or a status changed. */
@@ -94,7 +96,9 @@ interface Entry {
   controller?: AbortController;
 }
 
-const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering', 'paused']);
+/** Until its bytes are stored; a register call is too short to be worth pausing. */
+const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
 /** Parts of one multipart file in flight at once: a few connections fill most links. */
 const PART_CONCURRENCY = 4;
 let lastId = 0;
@@ -159,6 +163,30 @@ export class UploadQueue {
     this.#listener.change();
   }
 
+  /**
+   * Pauses one upload, or all: a running one is aborted and frees its slot. A multipart upload
+   * keeps the parts storage holds; a single request starts again from its first byte on resume.
+   */
+  pause(id?: string): void {
+    for (const entry of this.#select(id)) {
+      if (!PAUSABLE.has(entry.status) || entry.stored) continue;
+      entry.status = 'paused';
+      entry.controller?.abort(new UploadPaused());
+      this.#listener.pause?.(snapshot(entry));
+    }
+    this.#listener.change();
+  }
+
+  resume(id?: string): void {
+    for (const entry of this.#select(id)) {
+      if (entry.status !== 'paused') continue;
+      entry.status = 'queued';
+      this.#listener.resume?.(snapshot(entry));
+    }
+    this.#listener.change();
+    this.#pump();
+  }
+
   retry(id?: string): void {
     for (const entry of this.#select(id)) {
       if (entry.status !== 'error' && entry.status !== 'aborted') continue;
@@ -199,7 +227,8 @@ export class UploadQueue {
     const limit = Math.max(1, this.#config().concurrency);
     for (const entry of this.#entries) {
       if (this.#running >= limit) return;
-      if (entry.status === 'queued' && !entry.held) void this.#run(entry);
+      // A paused and resumed file whose aborted run has not unwound yet starts when it has.
+      if (entry.status === 'queued' && !entry.held && !entry.controller) void this.#run(entry);
     }
   }
 
@@ -342,8 +371,11 @@ export class UploadQueue {
   }
 
   #set(entry: Entry, status: UploadStatus): void {
-    // A cancel can land between a step's answer and this line: never step out of `aborted`.
-    if (entry.status === 'aborted') throw new DOMException('Upload cancelled', 'AbortError');
+    // A cancel or pause can land between a step's answer and this line: never step out of
+    // `aborted` or `paused`, nor on after a pause even once resumed (the aborted run still unwinds).
+    if (entry.status === 'aborted' || entry.status === 'paused' || entry.controller?.signal.aborted) {
+      throw new DOMException('Upload cancelled', 'AbortError');
+    }
     entry.status = status;
     this.#listener.change();
   }

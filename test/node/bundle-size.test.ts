@@ -19,8 +19,9 @@ const run = promisify(execFile);
 /** The issue's budgets, in gzip -9 bytes. */
 const BUDGET = { standalone: 15_000, ownCode: 7_000 };
 /** Today's sizes plus about 2 %: a ratchet, not a goal. */
-// Raised by issue 15's image resizing (+1,308 B and +1,282 B gzip: a worker pool, the resize itself, previews).
-const CEILING = { standalone: 30_700, ownCode: 17_950 };
+// Raised for issue 15: image resizing (+1,308 B standalone, +1,282 B own code: a worker pool, the
+// resize itself, previews), then pause and resume (+374 B, +362 B).
+const CEILING = { standalone: 31_100, ownCode: 18_300 };
 
 describe('bundle size', () => {
   let outDir = '';
