@@ -41,6 +41,8 @@ export interface PresignedUploaderEventMap {
   'upload-complete': CustomEvent<UploadCompleteDetail>;
   'upload-error': CustomEvent<UploadErrorDetail>;
   'upload-abort': CustomEvent<UploadEventDetail>;
+  'upload-pause': CustomEvent<UploadEventDetail>;
+  'upload-resume': CustomEvent<UploadEventDetail>;
 }
 
 declare global {

@@ -17,6 +17,9 @@ import { Thumbnails } from './ui/thumbnails.js';
 import { VirtualWindow } from './ui/virtual-window.js';
 import { UploadController, type AddedBatch } from './upload-controller.js';
 
+/** The files a pause button stops: until their bytes are stored. */
+const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
+
 type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDetail> & { id: string; file: File };
 
 /** Restored form values have no upload id of their own; this prefix keeps their row ids apart. */
@@ -72,6 +75,8 @@ function finite(value: number | undefined): number | undefined {
  * @fires upload-complete - Stored, and registered when `register-endpoint` is set. detail: `{ id, file, key, location?, etag?, fileId?, registration? }`.
  * @fires upload-error - A step failed for good. detail: `{ id, file, stage, error: { code?, message, status? } }`.
  * @fires upload-abort - An upload was cancelled. detail: `{ id, file }`.
+ * @fires upload-pause - An upload was paused. detail: `{ id, file }`.
+ * @fires upload-resume - A paused upload was resumed. detail: `{ id, file }`.
  *
  * @slot prompt - The text of the drop zone.
  * @slot button - The label of the pick button.
@@ -89,7 +94,7 @@ function finite(value: number | undefined): number | undefined {
  * @csspart progress - A file's progress bar.
  * @csspart status - A file's status text.
  * @csspart error - A file's error message, or why a file was refused.
- * @csspart action - The cancel, retry, remove and dismiss buttons.
+ * @csspart action - The pause, resume, cancel, retry, remove and dismiss buttons (and pause all / resume all).
  * @csspart total - The total progress line (more than one file).
  * @csspart total-progress - The total progress bar.
  *
@@ -168,6 +173,16 @@ export class PresignedUploaderElement extends LitElement {
   @property({ type: Boolean }) directory = false;
   /** Renders no UI but a default slot: the page draws its own from the events and `files`. */
   @property({ type: Boolean }) headless = false;
+  /** Bounding box width in pixels: JPEG, PNG and WebP images wider are scaled down before upload. */
+  @property({ attribute: 'resize-width', type: Number }) resizeWidth?: number;
+  /** Bounding box height in pixels: JPEG, PNG and WebP images taller are scaled down before upload. */
+  @property({ attribute: 'resize-height', type: Number }) resizeHeight?: number;
+  /** 0 to 1: quality of lossy resized output. */
+  @property({ attribute: 'resize-quality', type: Number }) resizeQuality = 0.85;
+  /** Output MIME type of resized images (default: the input's). */
+  @property({ attribute: 'resize-type' }) resizeType?: string;
+  /** Passed to the file picker: `user` or `environment` opens a phone's camera. */
+  @property() capture?: string;
   /** Partial overrides of the UI strings, deep-merged over the language picked by `lang`. */
   @property({ attribute: false }) strings: PartialStrings = {};
 
@@ -219,6 +234,13 @@ export class PresignedUploaderElement extends LitElement {
     },
     added: (batch) => this.#announceBatch(batch),
     changed: () => this.#syncState(),
+    resize: () => {
+      const width = Math.max(0, finite(this.resizeWidth) ?? 0);
+      const height = Math.max(0, finite(this.resizeHeight) ?? 0);
+      if (!width && !height) return undefined;
+      const quality = Math.min(1, Math.max(0, finite(this.resizeQuality) ?? 0.85));
+      return { width, height, quality, type: this.resizeType || undefined, maxSize: finite(this.maxSize) };
+    },
   });
 
   /** A read-only snapshot of each file's state. */
@@ -260,6 +282,16 @@ export class PresignedUploaderElement extends LitElement {
   /** Cancels one upload by id, or all; cancelled files stay listed as `aborted`. */
   cancel(id?: string): void {
     this.#uploads.queue.cancel(id);
+  }
+
+  /** Pauses one upload by id, or all: a paused file holds no concurrency slot. */
+  pause(id?: string): void {
+    this.#uploads.queue.pause(id);
+  }
+
+  /** Resumes one paused upload by id, or all. */
+  resume(id?: string): void {
+    this.#uploads.queue.resume(id);
   }
 
   /** Retries one failed or cancelled upload by id, or all. */
@@ -375,6 +407,7 @@ export class PresignedUploaderElement extends LitElement {
           hidden
           tabindex="-1"
           accept=${this.accept || nothing}
+          capture=${this.capture || nothing}
           ?multiple=${this.multiple}
           ?disabled=${disabled}
           @change=${this.#onPicked}
@@ -438,7 +471,7 @@ export class PresignedUploaderElement extends LitElement {
 
   #renderFile({ id, file, status, loaded, total, error }: UploadSnapshot, t: UploaderStrings, locale: string, position: RowPosition) {
     const active = isActive(status);
-    const thumbnail = this.#thumbnails.get(id, file);
+    const thumbnail = this.#thumbnails.get(id, this.#uploads.thumbnailOf(id, file));
     const nameId = `name-${id}`;
     return html`<li part="file" class="file ${status}" data-id=${id} aria-setsize=${position.count} aria-posinset=${position.index + 1}
       .style=${`top: ${position.top}px`}>
@@ -453,6 +486,8 @@ export class PresignedUploaderElement extends LitElement {
       </span>
       <span part="status" class="status">${t.status[status]}</span>
       <span class="actions">
+        ${PAUSABLE.has(status) && total > loaded ? this.#action(t.pause, nameId, () => this.pause(id)) : nothing}
+        ${status === 'paused' ? this.#action(t.resume, nameId, () => this.resume(id)) : nothing}
         ${active ? this.#action(t.cancel, nameId, () => this.cancel(id)) : nothing}
         ${status === 'error' || status === 'aborted' ? this.#action(t.retry, nameId, () => this.retry(id)) : nothing}
         ${active ? nothing : this.#action(t.remove, nameId, () => this.#removeRow(id))}
@@ -482,8 +517,20 @@ export class PresignedUploaderElement extends LitElement {
     return html`<div part="total" class="total">
       <span class="total-label" id="total-label">${t.total}</span>
       <span class="meta">${fill(t.sizeProgress, { loaded: formatSize(loaded, locale), total: formatSize(total, locale) })}</span>
+      ${this.#renderPauseAll(t)}
       <progress part="total-progress" aria-labelledby="total-label" max=${total || 1} .value=${loaded}></progress>
     </div>`;
+  }
+
+  /** Pause all while more than one file runs; resume all once none runs and some are paused. */
+  #renderPauseAll(t: UploaderStrings) {
+    const { tally } = this.#uploads.queue;
+    const running = [...PAUSABLE].reduce((sum, status) => sum + tally.count(status), 0);
+    if (running > 1) return html`<button part="action" type="button" @click=${() => this.pause()}>${t.pauseAll}</button>`;
+    if (running === 0 && tally.count('paused') > 0) {
+      return html`<button part="action" type="button" @click=${() => this.resume()}>${t.resumeAll}</button>`;
+    }
+    return nothing;
   }
 
   #action(label: string, describedBy: string, onClick: () => void) {
@@ -558,6 +605,10 @@ export class PresignedUploaderElement extends LitElement {
         this.#announcer.say(fill(template, { name, percent: formatPercent(mark, locale) }));
         break;
       }
+      case 'upload-pause':
+        // A resumed upload starts its speed afresh.
+        this.#meter.forget(id);
+        break;
       case 'upload-complete':
       case 'upload-error':
       case 'upload-abort':

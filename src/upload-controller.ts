@@ -11,9 +11,10 @@ import { multipartSteps } from './backend/multipart-steps.js';
 import { RegistrationJournal } from './backend/registration-journal.js';
 import { browserNetwork } from './engine/browser-network.js';
 import { UploadQueue, type QueueConfig, type StoredFile, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
-import { rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
+import { FileRejection, rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
 import { createXhrTransport, type Transport } from './engine/xhr-transport.js';
 import type { PresignedUploaderEventMap } from './events.js';
+import { canResize, resizeImage, type ResizeSettings } from './image/resize-image.js';
 import { afterNextFrame } from './ui/next-frame.js';
 
 type Detail<K extends keyof PresignedUploaderEventMap> = PresignedUploaderEventMap[K]['detail'];
@@ -27,6 +28,8 @@ export interface UploadControllerOptions {
   /** The list or a status changed (not progress): counts and totals are up to date. */
   changed?(): void;
   transport?: Transport;
+  /** Images to make smaller before upload, and the `max-size` that then applies to the smaller bytes; undefined: no resizing. */
+  resize?(): (ResizeSettings & { maxSize?: number }) | undefined;
 }
 
 /** What one call of `add` did, once all its slices ran. */
@@ -79,6 +82,8 @@ export class UploadController implements ReactiveController {
   readonly #transport: Transport;
   /** Calls of `add` not yet fully queued, oldest first. */
   readonly #backlog: Backlog[] = [];
+  /** Thumbnails drawn by the resize step from its decode, by upload id. */
+  readonly #previews = new Map<string, Blob>();
   #cancelFrame?: () => void;
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
@@ -102,6 +107,12 @@ export class UploadController implements ReactiveController {
         this.#afterLastProgress.delete(id);
         this.#forget(id);
         emit('upload-abort', { id, file });
+      },
+      pause: ({ id, file }) => emit('upload-pause', { id, file }),
+      resume: ({ id, file }) => emit('upload-resume', { id, file }),
+      reject: ({ id, file }, reason) => {
+        this.#previews.delete(id);
+        this.#refuse(id, file, reason);
       },
       change: () => {
         this.revision++;
@@ -128,20 +139,20 @@ export class UploadController implements ReactiveController {
 
   #addSlice(): void {
     const deadline = performance.now() + SLICE_MS;
+    const resizing = this.#options.resize?.() !== undefined;
     const accepted: File[] = [];
     let batch: Backlog | undefined;
     while ((batch = this.#backlog[0])) {
       const { files, rules } = batch;
       while (batch.next < files.length) {
         const file = files[batch.next++]!;
-        let reason = rejectReason(file, rules);
+        // An image to be resized meets `max-size` once its smaller bytes are known (see #prepare).
+        let reason = rejectReason(file, resizing && canResize(file) ? { ...rules, maxSize: undefined } : rules);
         const room = (rules.maxFiles ?? Infinity) - this.queue.count - accepted.length;
         if (!reason && (room <= 0 || (rules.single && batch.accepted > 0))) reason = 'count';
         if (reason) {
           batch.rejected++;
-          const rejection = { id: `rejected-${++lastRejection}`, file, reason };
-          this.rejected.push(rejection);
-          this.#options.emit('file-reject', rejection);
+          this.#refuse(`rejected-${++lastRejection}`, file, reason);
         } else {
           batch.accepted++;
           accepted.push(file);
@@ -166,10 +177,21 @@ export class UploadController implements ReactiveController {
       // Files still waiting for their slice go too: the list is emptied.
       this.#backlog.length = 0;
       for (const upload of this.queue.uploads) this.#forget(upload.id);
+      this.#previews.clear();
     } else {
       this.#forget(id);
+      this.#previews.delete(id);
     }
     this.queue.remove(id);
+  }
+
+  /**
+   * What a file's thumbnail shows: the resize step's preview, the file itself when it is not
+   * resized, or nothing while it waits to be decoded (decoding it for the thumbnail too would
+   * decode it twice).
+   */
+  thumbnailOf(id: string, file: File): Blob | undefined {
+    return this.#previews.get(id) ?? (this.#resizes(file) ? undefined : file);
   }
 
   /**
@@ -211,8 +233,10 @@ export class UploadController implements ReactiveController {
   #steps(): UploadSteps {
     const backend = this.#options.backend();
     const { registerEndpoint, multipartEndpoint } = backend;
+    const resize = this.#options.resize?.();
     return {
       check: () => checkConfig(backend),
+      prepare: resize ? (upload, signal) => this.#prepare(upload, resize, signal) : undefined,
       sign: (file, signal) => signUpload(backend, file, signal),
       transport: this.#transport,
       register: registerEndpoint
@@ -221,6 +245,26 @@ export class UploadController implements ReactiveController {
       network: browserNetwork,
       multipart: multipartEndpoint ? multipartSteps({ ...backend, multipartEndpoint }) : undefined,
     };
+  }
+
+  /** The bytes to upload: a smaller image where resizing makes one, refused when still over `max-size`. */
+  async #prepare({ id, file }: { id: string; file: File }, { maxSize, ...settings }: ResizeSettings & { maxSize?: number }, signal: AbortSignal): Promise<File> {
+    const resized = await resizeImage(file, settings, signal);
+    if (resized.preview) this.#previews.set(id, resized.preview);
+    if (maxSize !== undefined && resized.file.size > maxSize) throw new FileRejection('size');
+    return resized.file;
+  }
+
+  #resizes(file: File): boolean {
+    return this.#options.resize?.() !== undefined && canResize(file);
+  }
+
+  #refuse(id: string, file: File, reason: RejectReason): void {
+    const rejection = { id, file, reason };
+    this.rejected.push(rejection);
+    this.revision++;
+    this.#options.emit('file-reject', rejection);
+    this.#host.requestUpdate();
   }
 
   /** Registers a stored file; the call is kept in the journal until the backend answers, so a reload or a failure loses nothing. */

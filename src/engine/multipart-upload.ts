@@ -1,7 +1,7 @@
 import { withRetries, type Network, type RetryPolicy } from './retry.js';
 import { sendToStorage } from './send-to-storage.js';
 import { sendWithValidSignature } from './send-with-valid-signature.js';
-import { UploadError } from './upload-error.js';
+import { UploadError, UploadPaused } from './upload-error.js';
 import type { StorageReceipt } from './upload-plan.js';
 import type { Transport } from './xhr-transport.js';
 
@@ -124,7 +124,8 @@ export async function uploadMultipart(file: File, run: MultipartRun): Promise<St
     steps.resume.forget(file);
     return { ...receipt, key: receipt.key || session.key, fileId: session.fileId };
   } catch (error) {
-    if (signal.aborted && session) {
+    // Paused: the parts stored stay, for the resume to find.
+    if (signal.aborted && session && !(signal.reason instanceof UploadPaused)) {
       // Cancelled: nothing may stay behind on storage, and nothing to resume.
       steps.resume.forget(file);
       void steps.abort(session).catch(() => {});

@@ -42,6 +42,13 @@ export class UploadError extends Error {
   }
 }
 
+/** What a paused upload's signal aborts with: unlike a cancel, a pause keeps what storage holds. */
+export class UploadPaused extends DOMException {
+  constructor() {
+    super('Upload paused', 'AbortError');
+  }
+}
+
 /** The error an `AbortSignal` raises, told apart from real failures. */
 export function isAbortError(error: unknown): boolean {
   return error instanceof DOMException && error.name === 'AbortError';

@@ -3,13 +3,14 @@ import { resolveKey } from './resolve-key.js';
 import { ALWAYS_ONLINE, withRetries, type Network, type RetryPolicy } from './retry.js';
 import { sendToStorage } from './send-to-storage.js';
 import { sendWithValidSignature } from './send-with-valid-signature.js';
-import { UploadError, type UploadErrorInfo, type UploadStage } from './upload-error.js';
+import { UploadError, UploadPaused, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
 import { isActive, UploadTally } from './upload-tally.js';
+import { FileRejection, type RejectReason } from './validate-file.js';
 import { WaitingLine } from './waiting-line.js';
 import type { Transport } from './xhr-transport.js';
 
-export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted';
+export type UploadStatus = 'queued' | 'signing' | 'uploading' | 'registering' | 'complete' | 'error' | 'aborted' | 'paused';
 
 /** A read-only picture of one file's state, as `files` hands it out. */
 export interface UploadSnapshot {
@@ -37,6 +38,11 @@ export interface UploadResult extends StoredFile {
 export interface UploadSteps {
   /** Throws a configuration error before anything is sent. */
   check(): void;
+  /**
+   * Turns the picked file into the bytes to upload (e.g. a smaller image), once, before the sign
+   * step; throws a `FileRejection` to refuse the file. Absent: the picked file goes up.
+   */
+  prepare?: (upload: { id: string; file: File }, signal: AbortSignal) => Promise<File>;
   sign(file: File, signal: AbortSignal): Promise<UploadPlan>;
   transport: Transport;
   /** Absent: there is no register step. */
@@ -70,6 +76,10 @@ export interface QueueListener {
   complete(upload: UploadSnapshot, result: UploadResult): void;
   error(upload: UploadSnapshot, stage: UploadStage, error: UploadErrorInfo): void;
   abort(upload: UploadSnapshot): void;
+  pause?(upload: UploadSnapshot): void;
+  resume?(upload: UploadSnapshot): void;
+  /** The prepare step refused the file; it has left the list. */
+  reject?(upload: UploadSnapshot, reason: RejectReason): void;
   /** The list or a status changed. */
   change(): void;
 }
@@ -79,7 +89,9 @@ interface Entry {
   /** Place in the order files were listed: the waiting line follows it. */
   seq: number;
   file: File;
-  /** Bytes of the file: its size, or for an adopted file the size it had. */
+  /** The bytes that go up, once the prepare step made them; until then, and without one, `file`. */
+  body?: File;
+  /** Bytes that go up: the size of `body`, else of `file`, or for an adopted file the size it had. */
   total: number;
   status: UploadStatus;
   loaded: number;
@@ -92,6 +104,8 @@ interface Entry {
   signedAt?: number;
   /** Signing or signed ahead: counted in `#ahead` until it takes a slot, ends or is cancelled. */
   ahead?: boolean;
+  /** Holds a slot and its bytes are going out: counted in `#sending`. */
+  sending?: boolean;
   /** Set once storage holds the bytes: from then on only the register step may run again. */
   stored?: StoredFile;
   controller?: AbortController;
@@ -101,6 +115,8 @@ interface Entry {
 
 /** Parts of one multipart file in flight at once: a few connections fill most links. */
 const PART_CONCURRENCY = 4;
+/** Until its bytes are stored; a register call is too short to be worth pausing. */
+const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
 let lastId = 0;
 let lastSeq = 0;
 
@@ -127,6 +143,8 @@ export class UploadQueue {
   #uploading = 0;
   /** Files signing or signed ahead of a slot. */
   #ahead = 0;
+  /** Upload slots whose bytes are going out (not waiting for their sign answer). */
+  #sending = 0;
   #registering = 0;
   /** Files signed ahead, waiting for a slot, in order. */
   #ready: Entry[] = [];
@@ -191,14 +209,46 @@ export class UploadQueue {
   cancel(id?: string): void {
     for (const entry of this.#select(id)) {
       if (!isActive(entry.status)) continue;
-      entry.controller?.abort(new DOMException('Upload cancelled', 'AbortError'));
-      // A plan signed ahead is dropped with it: a retry signs afresh.
-      entry.controller = entry.plan = undefined;
-      this.#leaveAhead(entry);
-      this.#update(entry, () => (entry.status = 'aborted'));
+      this.#stop(entry, 'aborted', new DOMException('Upload cancelled', 'AbortError'));
       this.#listener.abort(this.#snapshot(entry));
     }
     this.#listener.change();
+  }
+
+  /**
+   * Pauses one upload, or all: a running one is aborted and frees its slot. A multipart upload
+   * keeps the parts storage holds; a single request starts again from its first byte on resume.
+   */
+  pause(id?: string): void {
+    for (const entry of this.#select(id)) {
+      if (!PAUSABLE.has(entry.status) || entry.stored) continue;
+      this.#stop(entry, 'paused', new UploadPaused());
+      this.#listener.pause?.(this.#snapshot(entry));
+    }
+    this.#listener.change();
+  }
+
+  resume(id?: string): void {
+    for (const entry of this.#select(id)) {
+      if (entry.status !== 'paused') continue;
+      this.#update(entry, () => (entry.status = 'queued'));
+      this.#wait(entry);
+      this.#listener.resume?.(this.#snapshot(entry));
+    }
+    this.#listener.change();
+    this.#pump();
+  }
+
+  /**
+   * Aborts whatever the file is doing. A cancelled file drops its plan (a retry signs afresh); a
+   * paused one keeps it, used on resume while still valid.
+   */
+  #stop(entry: Entry, status: 'aborted' | 'paused', reason: DOMException): void {
+    entry.controller?.abort(reason);
+    entry.controller = undefined;
+    if (status === 'aborted') entry.plan = undefined;
+    this.#leaveAhead(entry);
+    this.#update(entry, () => (entry.status = status));
   }
 
   retry(id?: string): void {
@@ -288,11 +338,11 @@ export class UploadQueue {
     const aheadLimit = Math.max(0, config.signAhead ?? limit);
     const later: Entry[] = [];
     // Only while every slot sends bytes: a slot still waiting for its own sign answer is not helped.
-    while (this.#ahead < aheadLimit && this.#uploading >= limit && this.tally.count('signing') === this.#ahead) {
+    while (this.#ahead < aheadLimit && this.#sending >= limit) {
       const entry = this.#nextWaiting();
       if (!entry) break;
       // A multipart `create` allocates an upload on storage: never ahead of time.
-      if (multipart && entry.file.size > config.multipartThreshold) later.push(entry);
+      if (multipart && (entry.body ?? entry.file).size > config.multipartThreshold) later.push(entry);
       else void this.#signAhead(entry);
     }
     for (const entry of later) this.#waiting.push(entry);
@@ -345,9 +395,10 @@ export class UploadQueue {
     try {
       const steps = this.#steps();
       steps.check();
+      const file = await this.#prepare(entry, signal);
       this.#listener.start(this.#snapshot(entry));
-      this.#set(entry, 'signing');
-      const plan = await withRetries(() => steps.sign(entry.file, signal), this.#config(), signal, steps.network ?? ALWAYS_ONLINE);
+      this.#set(entry, 'signing', signal);
+      const plan = await withRetries(() => steps.sign(file, signal), this.#config(), signal, steps.network ?? ALWAYS_ONLINE);
       if (signal.aborted) return;
       entry.plan = plan;
       entry.signedAt = Date.now();
@@ -369,21 +420,46 @@ export class UploadQueue {
     let stage: UploadStage = 'sign';
     try {
       this.#steps().check();
-      if (!ahead) this.#listener.start(this.#snapshot(entry));
+      if (!ahead) {
+        // Only a prepare step waits here: without one, upload-start fires within this call.
+        if (this.#steps().prepare) await this.#prepare(entry, signal);
+        this.#listener.start(this.#snapshot(entry));
+      }
       entry.stored = await this.#store(entry, signal, (next) => (stage = next));
-      this.#afterStored(entry);
+      this.#afterStored(entry, signal);
     } catch (error) {
       this.#fail(entry, signal, error, stage);
     } finally {
+      this.#markSending(entry, false);
       this.#uploading--;
       this.#pump();
     }
   }
 
+  #markSending(entry: Entry, on: boolean): void {
+    if (!!entry.sending === on) return;
+    entry.sending = on;
+    this.#sending += on ? 1 : -1;
+  }
+
+  /** The bytes to upload, made once by the prepare step (a retry or a resume reuses them). */
+  async #prepare(entry: Entry, signal: AbortSignal): Promise<File> {
+    const { prepare } = this.#steps();
+    if (!entry.body && prepare) {
+      const body = await prepare({ id: entry.id, file: entry.file }, signal);
+      signal.throwIfAborted();
+      this.#update(entry, () => {
+        entry.body = body;
+        entry.total = body.size;
+      });
+    }
+    return entry.body ?? entry.file;
+  }
+
   /** The bytes are stored: the register call waits for a slot of its own, or the file is complete. */
-  #afterStored(entry: Entry): void {
-    if (!this.#steps().register) return this.#complete(entry, entry.stored!);
-    this.#set(entry, 'registering');
+  #afterStored(entry: Entry, signal?: AbortSignal): void {
+    if (!this.#steps().register) return this.#complete(entry, entry.stored!, signal);
+    this.#set(entry, 'registering', signal);
     this.#toRegister.push(entry);
   }
 
@@ -393,8 +469,9 @@ export class UploadQueue {
     try {
       const { register, network } = this.#steps();
       const stored = entry.stored!;
-      const registration = register && (await withRetries(() => register(entry, stored, signal), this.#config(), signal, network));
-      this.#complete(entry, register ? { ...stored, registration } : stored);
+      const upload = { id: entry.id, file: entry.body ?? entry.file, total: entry.total };
+      const registration = register && (await withRetries(() => register(upload, stored, signal), this.#config(), signal, network));
+      this.#complete(entry, register ? { ...stored, registration } : stored, signal);
     } catch (error) {
       this.#fail(entry, signal, error, 'register');
     } finally {
@@ -403,28 +480,37 @@ export class UploadQueue {
     }
   }
 
-  #complete(entry: Entry, result: UploadResult): void {
-    this.#set(entry, 'complete', () => (entry.key = result.key));
+  #complete(entry: Entry, result: UploadResult, signal?: AbortSignal): void {
+    this.#set(entry, 'complete', signal, () => (entry.key = result.key));
     entry.controller = entry.plan = undefined;
     this.#listener.complete(this.#snapshot(entry), result);
   }
 
   #fail(entry: Entry, signal: AbortSignal, error: unknown, stage: UploadStage): void {
-    // cancel() already moved the file to `aborted`, said so, and let go of its controller.
+    // cancel() or pause() already moved the file on, said so, and let go of its controller.
     if (signal.aborted) return;
     entry.controller = entry.plan = undefined;
+    if (error instanceof FileRejection) return this.#reject(entry, error.reason);
     const failure = toUploadError(error, stage);
     const info = failure.toJSON();
-    this.#set(entry, 'error', () => (entry.error = info));
+    this.#set(entry, 'error', signal, () => (entry.error = info));
     this.#listener.error(this.#snapshot(entry), failure.stage, info);
+  }
+
+  /** A file the prepare step refused leaves the list; the listener says why. */
+  #reject(entry: Entry, reason: RejectReason): void {
+    // Not active any more, so that remove() has nothing to cancel.
+    this.#update(entry, () => (entry.status = 'error'));
+    this.remove(entry.id);
+    this.#listener.reject?.(this.#snapshot(entry), reason);
   }
 
   /** Signs (just in time) and sends the bytes, signed afresh whenever the signature is expired. */
   async #store(entry: Entry, signal: AbortSignal, enter: (stage: UploadStage) => void): Promise<StoredFile> {
     const { multipart, network = ALWAYS_ONLINE } = this.#steps();
     const policy = this.#config();
-    if (multipart && entry.file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
-    const { file, plan: ahead, signedAt = 0 } = entry;
+    const { body: file = entry.file, plan: ahead, signedAt = 0 } = entry;
+    if (multipart && file.size > policy.multipartThreshold) return this.#storeInParts(entry, multipart, signal, enter);
     return sendWithValidSignature({
       sign: () => this.#steps().sign(file, signal),
       signed: ahead && { signature: ahead, at: signedAt },
@@ -440,16 +526,19 @@ export class UploadQueue {
       signal,
       onSigning: () => {
         enter('sign');
-        this.#set(entry, 'signing');
+        this.#markSending(entry, false);
+        this.#set(entry, 'signing', signal);
       },
       onSigned: (plan) => {
-        entry.plan = plan;
+        // Kept for a resume after a pause, used while still valid.
+        if (plan !== entry.plan) [entry.plan, entry.signedAt] = [plan, Date.now()];
         enter('upload');
-        this.#set(entry, 'uploading', () => {
+        this.#set(entry, 'uploading', signal, () => {
           entry.fileId = plan.fileId;
           entry.key = resolveKey(plan, file.name).key;
         });
         // The slot sends bytes now: time to sign the next files ahead.
+        this.#markSending(entry, true);
         this.#pump();
       },
     });
@@ -460,8 +549,8 @@ export class UploadQueue {
     const policy = this.#config();
     const { transport, network = ALWAYS_ONLINE } = this.#steps();
     enter('sign');
-    this.#set(entry, 'signing');
-    const receipt = await uploadMultipart(entry.file, {
+    this.#set(entry, 'signing', signal);
+    const receipt = await uploadMultipart(entry.body ?? entry.file, {
       steps,
       transport,
       policy,
@@ -471,7 +560,9 @@ export class UploadQueue {
       signal,
       onStarted: () => {
         enter('upload');
-        this.#set(entry, 'uploading');
+        this.#set(entry, 'uploading', signal);
+        this.#markSending(entry, true);
+        this.#pump();
       },
       onProgress: this.#progressOf(entry),
     });
@@ -498,9 +589,12 @@ export class UploadQueue {
     this.#listener.progress(this.#snapshot(entry), true);
   }
 
-  #set(entry: Entry, status: UploadStatus, alsoChange?: () => void): void {
-    // A cancel can land between a step's answer and this line: never step out of `aborted`.
-    if (entry.status === 'aborted') throw new DOMException('Upload cancelled', 'AbortError');
+  /**
+   * A cancel or pause can land between a step's answer and this line: never step out of `aborted`
+   * or `paused`, nor on from a run that was stopped (a resumed file runs anew).
+   */
+  #set(entry: Entry, status: UploadStatus, signal?: AbortSignal, alsoChange?: () => void): void {
+    if (entry.status === 'aborted' || entry.status === 'paused' || signal?.aborted) throw new DOMException('Upload cancelled', 'AbortError');
     this.#update(entry, () => {
       alsoChange?.();
       entry.status = status;

@@ -10,7 +10,7 @@ export interface Tallied {
   readonly fileId?: string | number;
 }
 
-const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering']);
+const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering', 'paused']);
 
 export function isActive(status: UploadStatus): boolean {
   return ACTIVE.has(status);

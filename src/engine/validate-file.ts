@@ -1,5 +1,15 @@
 export type RejectReason = 'type' | 'size' | 'count';
 
+/** Thrown by a prepare step that finds a rule broken only once the bytes to upload are known. */
+export class FileRejection extends Error {
+  readonly reason: RejectReason;
+
+  constructor(reason: RejectReason) {
+    super(`File refused: ${reason}`);
+    this.reason = reason;
+  }
+}
+
 export interface FileRules {
   /** As on `<input type=file>`: MIME types, `type/*` and `.ext`, comma-separated. */
   accept?: string;

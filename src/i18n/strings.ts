@@ -11,6 +11,11 @@ export interface UploaderStrings {
   pickOne: string;
   pickDirectory: string;
   cancel: string;
+  pause: string;
+  resume: string;
+  /** The buttons of the total line, with more than one file running. */
+  pauseAll: string;
+  resumeAll: string;
   retry: string;
   remove: string;
   dismiss: string;
@@ -58,6 +63,10 @@ export const en: UploaderStrings = {
   pickOne: 'Choose a file',
   pickDirectory: 'Choose a folder',
   cancel: 'Cancel',
+  pause: 'Pause',
+  resume: 'Resume',
+  pauseAll: 'Pause all',
+  resumeAll: 'Resume all',
   retry: 'Retry',
   remove: 'Remove',
   dismiss: 'Dismiss',
@@ -79,6 +88,7 @@ export const en: UploaderStrings = {
     complete: 'Uploaded',
     error: 'Failed',
     aborted: 'Cancelled',
+    paused: 'Paused',
   },
   reject: {
     type: 'This type of file is not accepted.',
@@ -105,6 +115,10 @@ export const de: UploaderStrings = {
   pickOne: 'Datei auswählen',
   pickDirectory: 'Ordner auswählen',
   cancel: 'Abbrechen',
+  pause: 'Pausieren',
+  resume: 'Fortsetzen',
+  pauseAll: 'Alle pausieren',
+  resumeAll: 'Alle fortsetzen',
   retry: 'Erneut versuchen',
   remove: 'Entfernen',
   dismiss: 'Schließen',
@@ -126,6 +140,7 @@ export const de: UploaderStrings = {
     complete: 'Hochgeladen',
     error: 'Fehlgeschlagen',
     aborted: 'Abgebrochen',
+    paused: 'Pausiert',
   },
   reject: {
     type: 'Dieser Dateityp wird nicht angenommen.',
@@ -152,6 +167,10 @@ export const fr: UploaderStrings = {
   pickOne: 'Choisir un fichier',
   pickDirectory: 'Choisir un dossier',
   cancel: 'Annuler',
+  pause: 'Pause',
+  resume: 'Reprendre',
+  pauseAll: 'Tout mettre en pause',
+  resumeAll: 'Tout reprendre',
   retry: 'Réessayer',
   remove: 'Retirer',
   dismiss: 'Fermer',
@@ -173,6 +192,7 @@ export const fr: UploaderStrings = {
     complete: 'Envoyé',
     error: 'Échec',
     aborted: 'Annulé',
+    paused: 'En pause',
   },
   reject: {
     type: 'Ce type de fichier n’est pas accepté.',

@@ -5,12 +5,12 @@
 export class Thumbnails {
   readonly #urls = new Map<string, string>();
 
-  /** The preview URL of an `image/*` file; undefined for any other type. */
-  get(id: string, file: File): string | undefined {
-    if (!file.type.startsWith('image/') || file.size === 0) return undefined;
+  /** The preview URL of an `image/*` file or preview; undefined for any other type, or no image. */
+  get(id: string, image: Blob | undefined): string | undefined {
+    if (!image?.type.startsWith('image/') || image.size === 0) return undefined;
     let url = this.#urls.get(id);
     if (!url) {
-      url = URL.createObjectURL(file);
+      url = URL.createObjectURL(image);
       this.#urls.set(id, url);
     }
     return url;

@@ -5,17 +5,14 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import type { UploadCompleteDetail, UploadProgressDetail } from '../../src/events.js';
 import type { PresignedUploaderElement } from '../../src/presigned-uploader-element.js';
+import { faultCounters as counters, newToken } from '../helpers/fault-counters.js';
 import { randomFile, sha256 } from '../helpers/files.js';
 import { requireTestEnv } from '../helpers/test-env.js';
 import { record, settle, uploader } from '../helpers/uploader.js';
 
 const api = await requireTestEnv('E2E_API_URL');
-const proxy = await requireTestEnv('FAULT_PROXY_URL');
 const kind = await requireTestEnv('E2E_STORAGE_KIND');
 const MIB = 1024 * 1024;
-
-let lastToken = 0;
-const newToken = (label: string) => `${label}-${Date.now().toString(36)}-${++lastToken}`;
 
 async function postJson<T>(url: string, body: unknown): Promise<T> {
   const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
@@ -23,13 +20,6 @@ async function postJson<T>(url: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 const stored = (key: string) => postJson<{ size: number; sha256: string; contentType?: string }>(`${api}/object`, { key });
-const counters = async (token: string) =>
-  (await fetch(`${proxy}/counters?token=${encodeURIComponent(token)}`)).json() as Promise<{
-    stored: number;
-    faults: number;
-    forwarded: number;
-    storedKeys: Record<string, number>;
-  }>;
 
 /** PUT for small files, multipart above 10 MiB; `multipart` adds knobs to the multipart endpoint. */
 function element(multipart = '', extra = ''): Promise<PresignedUploaderElement> {

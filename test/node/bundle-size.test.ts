@@ -18,8 +18,13 @@ const run = promisify(execFile);
 
 /** The issue's budgets, in gzip -9 bytes. */
 const BUDGET = { standalone: 15_000, ownCode: 7_000 };
-/** Today's sizes plus about 2 % (plus 455 B for reading signature expiries, issue 12): a ratchet, not a goal. */
-const CEILING = { standalone: 29_660, ownCode: 16_960 };
+/**
+ * Today's sizes plus a little: a ratchet, not a goal. Raised for reading signature expiries (issue
+ * 12: +455 B), image resizing and pause (issue 15: +1,682 B), and the work per file that does not
+ * grow with the list plus sign-ahead (issues 11 and 17: a tally, a waiting line, sliced adds, the
+ * virtual list, batch announcements, dropped folders, three kinds of slot: +3,190 B).
+ */
+const CEILING = { standalone: 34_400, ownCode: 21_800 };
 
 describe('bundle size', () => {
   let outDir = '';

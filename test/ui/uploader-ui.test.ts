@@ -64,9 +64,19 @@ describe('<presigned-uploader> UI', () => {
       await started;
       await el.updateComplete;
       expect(el.matches(':state(uploading)')).to.equal(true);
-      expect(buttonsOf($(el, 'li')!)).to.deep.equal(['Cancel']);
+      expect(buttonsOf($(el, 'li')!)).to.deep.equal(['Pause', 'Cancel']);
       await expect(el).to.be.accessible();
       el.cancel();
+    });
+
+    it('paused, with resume buttons', async () => {
+      const el = await uploader('endpoint="/api/sign" manual multiple');
+      el.addFiles([makeFile('a.jpg'), makeFile('b.jpg')]);
+      el.pause();
+      await el.updateComplete;
+      expect(buttonsOf($(el, 'li')!)).to.deep.equal(['Resume', 'Cancel']);
+      expect($(el, '[part=total] button')!.textContent).to.equal('Resume all');
+      await expect(el).to.be.accessible();
     });
 
     it('complete', async () => {
@@ -212,7 +222,7 @@ describe('<presigned-uploader> UI', () => {
       el.addFiles([makeFile()]);
       await el.updateComplete;
       expect($(el, '[part=status]')!.textContent).to.equal('In der Schlange');
-      expect(buttonsOf($(el, 'li')!)).to.deep.equal(['Abbrechen']);
+      expect(buttonsOf($(el, 'li')!)).to.deep.equal(['Pausieren', 'Abbrechen']);
       el.strings = { required: 'Ein Foto fehlt.' };
       el.removeFile();
       await el.updateComplete;

@@ -79,8 +79,10 @@ describe('<presigned-uploader> with thousands of files', () => {
     const activeName = () => el.shadowRoot!.activeElement?.closest('li')?.querySelector('[part=file-name]')?.textContent;
     list(el).querySelector('button')!.focus();
     const rendered = list(el).querySelectorAll('li').length;
+    // Each row has as many buttons as the first (Pause and Cancel while queued): Tab passes them all.
+    const perRow = list(el).querySelector('li')!.querySelectorAll('button').length;
     for (let i = 1; i <= rendered + 10; i++) {
-      await sendKeys({ press: 'Tab' });
+      for (let press = 0; press < perRow; press++) await sendKeys({ press: 'Tab' });
       await el.updateComplete;
       expect(activeName()).to.equal(`f-${i}.txt`);
     }

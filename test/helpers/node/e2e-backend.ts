@@ -167,6 +167,16 @@ function objectHandler(storage: TestStorage, client: S3Client) {
   };
 }
 
+/** POST /object-bytes {key} answers the stored object itself, with the Content-Type storage gives it. */
+function objectBytesHandler(storage: TestStorage, client: S3Client) {
+  return async (request: Request): Promise<Response> => {
+    const { key } = (await request.json()) as { key: string };
+    const object = await client.send(new GetObjectCommand({ Bucket: storage.bucket, Key: key }));
+    const bytes = await object.Body!.transformToByteArray();
+    return new Response(bytes, { headers: { 'Content-Type': object.ContentType ?? 'application/octet-stream' } });
+  };
+}
+
 /** POST /delete {key} deletes a stored object where storage can: a big one would crowd radosgw's RAM-backed store. */
 function deleteHandler(storage: TestStorage, client: S3Client) {
   return async (request: Request): Promise<Response> => {
@@ -248,6 +258,7 @@ export async function startE2eBackend(): Promise<RunningTestServer> {
     '/delete': toNodeListener(deleteHandler(storage, client)),
     '/register': toNodeListener(registerHandler(storage, client)),
     '/object': toNodeListener(objectHandler(storage, client)),
+    '/object-bytes': toNodeListener(objectBytesHandler(storage, client)),
     '/signs': (req, res) => res.end(JSON.stringify(Object.fromEntries(signs))),
     '/registers': (req, res) => res.end(JSON.stringify(Object.fromEntries(registers))),
     '/heal': (req, res) => {
