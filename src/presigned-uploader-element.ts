@@ -486,8 +486,11 @@ export class PresignedUploaderElement extends LitElement {
       </span>
       <span part="status" class="status">${t.status[status]}</span>
       <span class="actions">
-        ${PAUSABLE.has(status) && total > loaded ? this.#action(t.pause, nameId, () => this.pause(id)) : nothing}
-        ${status === 'paused' ? this.#action(t.resume, nameId, () => this.resume(id)) : nothing}
+        ${status === 'paused'
+          ? this.#action(t.resume, nameId, () => this.resume(id))
+          : PAUSABLE.has(status) && total > loaded
+            ? this.#action(t.pause, nameId, () => this.pause(id))
+            : nothing}
         ${active ? this.#action(t.cancel, nameId, () => this.cancel(id)) : nothing}
         ${status === 'error' || status === 'aborted' ? this.#action(t.retry, nameId, () => this.retry(id)) : nothing}
         ${active ? nothing : this.#action(t.remove, nameId, () => this.#removeRow(id))}
@@ -522,15 +525,17 @@ export class PresignedUploaderElement extends LitElement {
     </div>`;
   }
 
-  /** Pause all while more than one file runs; resume all once none runs and some are paused. */
+  /**
+   * Pause all while more than one file runs; resume all once none runs and some are paused. One
+   * button whose label changes, so that keyboard focus stays on it.
+   */
   #renderPauseAll(t: UploaderStrings) {
     const { tally } = this.#uploads.queue;
     const running = [...PAUSABLE].reduce((sum, status) => sum + tally.count(status), 0);
-    if (running > 1) return html`<button part="action" type="button" @click=${() => this.pause()}>${t.pauseAll}</button>`;
-    if (running === 0 && tally.count('paused') > 0) {
-      return html`<button part="action" type="button" @click=${() => this.resume()}>${t.resumeAll}</button>`;
-    }
-    return nothing;
+    const resume = running === 0 && tally.count('paused') > 0;
+    if (running < 2 && !resume) return nothing;
+    const label = resume ? t.resumeAll : t.pauseAll;
+    return html`<button part="action" type="button" @click=${() => (resume ? this.resume() : this.pause())}>${label}</button>`;
   }
 
   #action(label: string, describedBy: string, onClick: () => void) {

@@ -69,14 +69,25 @@ describe('<presigned-uploader> UI', () => {
       el.cancel();
     });
 
-    it('paused, with resume buttons', async () => {
+    it('paused, with resume buttons that keep the keyboard focus', async () => {
       const el = await uploader('endpoint="/api/sign" manual multiple');
       el.addFiles([makeFile('a.jpg'), makeFile('b.jpg')]);
-      el.pause();
       await el.updateComplete;
+      const pauseAll = $(el, '[part=total] button') as HTMLButtonElement;
+      expect(pauseAll.textContent).to.equal('Pause all');
+      pauseAll.focus();
+      pauseAll.click();
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement === pauseAll, 'focus stays on the same button, relabelled').to.equal(true);
+      expect(pauseAll.textContent).to.equal('Resume all');
       expect(buttonsOf($(el, 'li')!)).to.deep.equal(['Resume', 'Cancel']);
-      expect($(el, '[part=total] button')!.textContent).to.equal('Resume all');
       await expect(el).to.be.accessible();
+      const resume = $(el, 'li button') as HTMLButtonElement;
+      resume.focus();
+      resume.click();
+      await el.updateComplete;
+      expect(el.shadowRoot!.activeElement === resume, 'focus stays on the row\'s button').to.equal(true);
+      expect(resume.textContent).to.equal('Pause');
     });
 
     it('complete', async () => {
