@@ -141,7 +141,8 @@ describe('<presigned-uploader> UI', () => {
       expect(shadow(el).activeElement === $(el, 'button[part=button]')).to.equal(true);
       await sendKeys({ press: 'Enter' });
       expect(opened()).to.equal(1);
-      await sendKeys({ press: 'Space' });
+      // ' ', not 'Space': puppeteer's Firefox (BiDi) knows only the key's value.
+      await sendKeys({ press: ' ' });
       expect(opened()).to.equal(2);
     });
 
