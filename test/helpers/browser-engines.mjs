@@ -49,7 +49,7 @@ function firstExecutable(override, candidates) {
   return candidates.find(isExecutable);
 }
 
-const firefoxBinary = () => firstExecutable(process.env.FIREFOX_BIN, ['/usr/bin/firefox-esr', '/usr/bin/firefox']);
+export const firefoxBinary = () => firstExecutable(process.env.FIREFOX_BIN, ['/usr/bin/firefox-esr', '/usr/bin/firefox']);
 // Debian puts it under the multiarch triplet: /usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/.
 const miniBrowserBinary = () =>
   firstExecutable(
@@ -187,23 +187,35 @@ class FreshSessionWebdriverLauncher extends WebdriverLauncher {
   }
 }
 
-/** @returns {Promise<import('@web/test-runner').BrowserLauncher>} */
-async function webkitLauncher() {
+/**
+ * A WebDriver endpoint for WebKit: a private Xvfb, WebKitWebDriver on a free port, and the
+ * options that open MiniBrowser through it (for webdriverio's `remote()`). `stop()` ends
+ * both helpers; they also end when this process exits.
+ * Also used by test/node/demo-engines.test.ts.
+ */
+export async function startWebKitDriver() {
+  const started = helpers.length;
   // A display of our own even when DISPLAY is set: windows would pop up on the desktop.
   const display = onPath('Xvfb') ? await startXvfb() : /** @type {string} */ (process.env.DISPLAY);
   const port = await startWebKitWebDriver(display);
-  return new FreshSessionWebdriverLauncher({
-    hostname: '127.0.0.1',
-    port,
-    path: '/',
-    logLevel: 'error',
-    capabilities: /** @type {WebdriverIO.Capabilities} */ ({
-      browserName: 'MiniBrowser',
-      // Without it webdriverio asks for BiDi, which this WebKitGTK lacks, and the session fails.
-      'wdio:enforceWebDriverClassic': true,
-      'webkitgtk:browserOptions': { binary: miniBrowserBinary(), args: ['--automation'] },
-    }),
-  });
+  const mine = helpers.slice(started);
+  return {
+    options: {
+      hostname: '127.0.0.1',
+      port,
+      path: '/',
+      logLevel: /** @type {const} */ ('error'),
+      capabilities: /** @type {WebdriverIO.Capabilities} */ ({
+        browserName: 'MiniBrowser',
+        // Without it webdriverio asks for BiDi, which this WebKitGTK lacks, and the session fails.
+        'wdio:enforceWebDriverClassic': true,
+        'webkitgtk:browserOptions': { binary: miniBrowserBinary(), args: ['--automation'] },
+      }),
+    },
+    stop() {
+      for (const child of mine.reverse()) child.kill();
+    },
+  };
 }
 
 /**
@@ -218,7 +230,7 @@ export async function launchersFor(engines) {
   for (const engine of engines) {
     if (engine === 'chromium') browsers.push(isolatedChromeLauncher());
     if (engine === 'firefox') browsers.push(isolatedFirefoxLauncher({ executablePath: /** @type {string} */ (firefoxBinary()) }));
-    if (engine === 'webkit') browsers.push(await webkitLauncher());
+    if (engine === 'webkit') browsers.push(new FreshSessionWebdriverLauncher((await startWebKitDriver()).options));
   }
   // Two cores: one test page per core. Uploads are I/O-bound, browsers are not light.
   return { browsers, concurrency: engines.includes('webkit') ? 1 : 2 };
