@@ -221,7 +221,9 @@ export async function startWebKitDriver() {
 /**
  * Launchers for the engines, and the test-file concurrency they allow. WebKit's
  * launcher runs one file at a time in one window; with more it switches to iframes,
- * where a test file's service worker (msw) would leak into the others.
+ * where a test file's service worker (msw) would leak into the others. In Firefox only
+ * the tab in front has focus (headless Chromium gives every page its own), and a focus
+ * test failed while another file ran in front of it.
  * @param {Engine[]} engines
  */
 export async function launchersFor(engines) {
@@ -233,5 +235,5 @@ export async function launchersFor(engines) {
     if (engine === 'webkit') browsers.push(new FreshSessionWebdriverLauncher((await startWebKitDriver()).options));
   }
   // Two cores: one test page per core. Uploads are I/O-bound, browsers are not light.
-  return { browsers, concurrency: engines.includes('webkit') ? 1 : 2 };
+  return { browsers, concurrency: engines.every((engine) => engine === 'chromium') ? 2 : 1 };
 }

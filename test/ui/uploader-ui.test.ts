@@ -146,6 +146,13 @@ describe('<presigned-uploader> UI', () => {
       expect(opened()).to.equal(2);
     });
 
+    it('focus() on the element focuses its pick button (delegatesFocus)', async () => {
+      const el = await uploader('endpoint="/api/sign" manual');
+      el.focus();
+      expect(document.activeElement === el).to.equal(true);
+      expect(shadow(el).activeElement === $(el, 'button[part=button]')).to.equal(true);
+    });
+
     it('a click on the drop zone itself picks too, once', async () => {
       const el = await uploader('endpoint="/api/sign" manual');
       const opened = countPickerOpens(el);
