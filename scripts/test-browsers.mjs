@@ -15,12 +15,24 @@ const args = process.argv.slice(2);
 // The package's bin, so this works from `node` as well as from npm scripts.
 const wtr = fileURLToPath(new URL('../node_modules/@web/test-runner/dist/bin.js', import.meta.url));
 
+/** Set by SIGTERM / SIGINT: the engines after the running one do not start. */
+let stopped = false;
+
 /** @param {string} engine @returns {Promise<number>} the exit code */
 function run(engine) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [wtr, ...args], { stdio: 'inherit', env: { ...process.env, BROWSERS: engine } });
+    // A stop meant for this script (CI's timeout, kill) must reach the runner and its browsers.
+    const forward = (/** @type {NodeJS.Signals} */ signal) => {
+      stopped = true;
+      child.kill(signal);
+    };
+    process.on('SIGTERM', forward).on('SIGINT', forward);
     child.once('error', reject);
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.once('exit', (code, signal) => {
+      process.off('SIGTERM', forward).off('SIGINT', forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -28,6 +40,7 @@ function run(engine) {
 const summary = [];
 let exitCode = 0;
 for (const engine of engines) {
+  if (stopped) break;
   console.log(`\n--- browser tests in ${engine}${args.length ? ` (${args.join(' ')})` : ''}`);
   const started = performance.now();
   const code = await run(engine);

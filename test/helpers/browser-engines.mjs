@@ -112,9 +112,18 @@ function freePort() {
 
 /** @type {import('node:child_process').ChildProcess[]} */
 const helpers = [];
-process.once('exit', () => {
+const stopHelpers = () => {
   for (const child of helpers) child.kill();
-});
+};
+process.once('exit', stopHelpers);
+// A signal ends the process without 'exit'; Xvfb and the driver would outlive it.
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
+  process.once(signal, () => {
+    stopHelpers();
+    // Listeners of our own must not keep the process alive: let the signal do what it would have.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 /**
  * Starts a private Xvfb and returns its DISPLAY. Xvfb picks a free display number
