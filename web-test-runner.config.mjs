@@ -1,13 +1,14 @@
 // Browser tests: `npm run test:browser` (all files) or
 // `npx web-test-runner test/infra/smoke.test.ts` (some). Node tests live in
 // test/node and run with `npm run test:node`.
+// Engines: BROWSERS=chromium,firefox,webkit (default chromium); see test/helpers/browser-engines.mjs.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { tsImport } from 'tsx/esm/api';
-import { isolatedChromeLauncher } from './test/helpers/chrome-launcher.mjs';
+import { availableEngines, launchersFor, requestedEngines } from './test/helpers/browser-engines.mjs';
 
 /**
  * Imports a TypeScript module of this repo (servers are written in TS).
@@ -106,12 +107,21 @@ async function mswWorkerScript(ctx, next) {
 }
 
 /**
- * Ends the output with "browser: N passed, N failed, N skipped" so CI can read
- * the count. A file that failed before or outside its tests counts as one failure.
+ * Ends the output with one line per engine, "browser Firefox (<user agent>): N passed,
+ * N failed, N skipped", so CI can read the counts and the version the suite ran on.
+ * A file that failed before or outside its tests counts as one failure.
  *
- * @returns {import('@web/test-runner').Reporter}
+ * @returns {{ middleware: import('@web/dev-server-core').Middleware, reporter: import('@web/test-runner').Reporter }}
  */
 function countsReporter() {
+  /** @type {Map<string, string>} user agent by test session id, from the page's first request */
+  const agents = new Map();
+  /** @type {import('@web/dev-server-core').Middleware} */
+  const recordUserAgent = (ctx, next) => {
+    const id = ctx.query['wtr-session-id'];
+    if (typeof id === 'string' && !agents.has(id)) agents.set(id, ctx.get('user-agent'));
+    return next();
+  };
   /**
    * @param {import('@web/test-runner-core').TestSuiteResult} suite
    * @param {{ passed: number, failed: number, skipped: number }} totals
@@ -126,17 +136,32 @@ function countsReporter() {
     return totals;
   };
   return {
-    stop({ sessions }) {
-      const totals = { passed: 0, failed: 0, skipped: 0 };
-      for (const session of sessions) {
-        const before = totals.failed;
-        if (session.testResults) count(session.testResults, totals);
-        if (session.passed === false && totals.failed === before) totals.failed += 1;
-      }
-      console.log(`browser: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+    middleware: recordUserAgent,
+    reporter: {
+      stop({ sessions }) {
+        /** @type {Map<string, { passed: number, failed: number, skipped: number, userAgent?: string }>} */
+        const byEngine = new Map();
+        for (const session of sessions) {
+          // WebKit's launcher (test/helpers/browser-engines.mjs) adds its version to the name.
+          const { browserVersion } = /** @type {{ browserVersion?: string }} */ (session.browser);
+          const name = [session.browser.name, browserVersion].filter(Boolean).join(' ');
+          const totals = byEngine.get(name) ?? { passed: 0, failed: 0, skipped: 0 };
+          byEngine.set(name, totals);
+          totals.userAgent ??= agents.get(session.id);
+          const before = totals.failed;
+          if (session.testResults) count(session.testResults, totals);
+          if (session.passed === false && totals.failed === before) totals.failed += 1;
+        }
+        for (const [name, totals] of byEngine) {
+          const agent = totals.userAgent ? ` (${totals.userAgent})` : '';
+          console.log(`browser ${name}${agent}: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+        }
+      },
     },
   };
 }
+
+const counts = countsReporter();
 
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
@@ -151,10 +176,8 @@ export default {
     }),
     testServersPlugin(),
   ],
-  middleware: [mswWorkerScript],
-  // Two cores: one test page per core. Uploads are I/O-bound, Chromium is not light.
-  browsers: [isolatedChromeLauncher()],
-  concurrency: 2,
+  middleware: [counts.middleware, mswWorkerScript],
+  ...(await launchersFor(availableEngines(requestedEngines()))),
   // Generous limits: some end-to-end files upload 100 MB to a local S3.
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
@@ -167,5 +190,5 @@ export default {
   staticLogging: Boolean(process.env.CI),
   // Lit's one-line dev-mode notice would show under every file that renders.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
-  reporters: [defaultReporter(), countsReporter()],
+  reporters: [defaultReporter(), counts.reporter],
 };

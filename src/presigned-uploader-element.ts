@@ -9,8 +9,9 @@ import { dictionaryFor, fill, mergeStrings, type PartialStrings, type UploaderSt
 import { styles } from './presigned-uploader.styles.js';
 import { Announcer } from './ui/announcer.js';
 import { closestLang, intlLocale } from './ui/closest-lang.js';
-import { formatCount, formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
+import { setCustomState } from './ui/custom-states.js';
 import { droppedFiles } from './ui/dropped-files.js';
+import { formatCount, formatDuration, formatPercent, formatSize, formatSpeed } from './ui/format.js';
 import { afterNextFrame } from './ui/next-frame.js';
 import { SpeedMeter } from './ui/speed-meter.js';
 import { Thumbnails } from './ui/thumbnails.js';
@@ -797,10 +798,6 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   #setState(state: string, on: boolean): void {
-    // Custom states are missing in older browsers; they only add styling hooks.
-    const states = this.#internals.states as Set<string> | undefined;
-    if (!states) return;
-    if (on) states.add(state);
-    else states.delete(state);
+    setCustomState(this.#internals, state, on);
   }
 }

@@ -56,7 +56,7 @@ export interface Rejection {
 let lastRejection = 0;
 /** Main-thread time one slice of `add` may take: well under the 50 ms of a long task. */
 const SLICE_MS = 8;
-/** Pending registrations some uploader of this page has taken over already. */
+/** Pending registrations a connected uploader of this page holds: its own, or taken over. */
 const adopted = new Set<string>();
 
 /**
@@ -79,6 +79,8 @@ export class UploadController implements ReactiveController {
   readonly #afterLastProgress = new Map<string, Array<() => void>>();
   /** Register calls of files recovered from an earlier page, by upload id. */
   readonly #recovered = new Map<string, RegistrationRequest>();
+  /** Uploads of this uploader with a register call in the journal: no other uploader may recover those. */
+  readonly #journaled = new Set<string>();
   readonly #transport: Transport;
   /** Calls of `add` not yet fully queued, oldest first. */
   readonly #backlog: Backlog[] = [];
@@ -222,7 +224,13 @@ export class UploadController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  hostConnected(): void {
+    for (const id of this.#journaled) adopted.add(id);
+  }
+
   hostDisconnected(): void {
+    // A removed uploader's owed calls are free again for the next one, as on the next page.
+    for (const id of this.#journaled) adopted.delete(id);
     this.#cancelFrame?.();
     this.#cancelFrame = undefined;
     this.#sentThisFrame.clear();
@@ -278,14 +286,18 @@ export class UploadController implements ReactiveController {
     const journal = new RegistrationJournal(backend.registerEndpoint);
     const { name, type, lastModified } = file;
     journal.save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
+    this.#journaled.add(id);
+    adopted.add(id);
     const answer = await sendRegistration(request, backend.headers, signal);
     journal.remove(id);
+    this.#journaled.delete(id);
     this.#recovered.delete(id);
     return answer;
   }
 
   #forget(id: string): void {
     this.#recovered.delete(id);
+    this.#journaled.delete(id);
     const { registerEndpoint } = this.#options.backend();
     if (registerEndpoint) new RegistrationJournal(registerEndpoint).remove(id);
   }

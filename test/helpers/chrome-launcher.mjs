@@ -1,10 +1,12 @@
-// Headless Chromium for @web/test-runner, one fresh browser context per test file.
+// Headless Chromium (or Firefox, through puppeteer-core over WebDriver BiDi) for
+// @web/test-runner, one fresh browser context per test file.
 //
 // Why: msw registers a service worker for the test server's origin, and a
 // service worker outlives its page. The stock launcher shares one context and
 // even reuses pages between test files, so a file without msw would still be
 // controlled by another file's worker (and, for one, get no XHR upload progress).
 import { ChromeLauncher } from '@web/test-runner-chrome';
+import puppeteerCore from 'puppeteer-core';
 
 /** Flags from shared/notes/toolchain-facts.md: root needs --no-sandbox; the rest stop background traffic. */
 export const CHROMIUM_ARGS = [
@@ -41,25 +43,39 @@ class IsolatedChromeLauncher extends ChromeLauncher {
 }
 
 /**
- * @param {{ concurrency?: number }} [options]
+ * @param {import('puppeteer-core').LaunchOptions} launchOptions
+ * @param {{ concurrency?: number, puppeteer?: unknown }} options
  * @returns {ChromeLauncher}
  */
-export function isolatedChromeLauncher({ concurrency } = {}) {
+function isolatedLauncher(launchOptions, { concurrency, puppeteer }) {
   return new IsolatedChromeLauncher(
-    {
-      // Unset means the launcher finds /usr/bin/chromium itself.
-      executablePath: process.env.CHROME_PATH || undefined,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Large uploads keep the browser busy; don't give up on a slow protocol call.
-      protocolTimeout: 10 * 60_000,
-    },
+    // Large uploads keep the browser busy; don't give up on a slow protocol call.
+    { headless: true, protocolTimeout: 10 * 60_000, ...launchOptions },
     ({ browser }) => browser.defaultBrowserContext(),
     async ({ browser }) => {
       const context = await browser.createBrowserContext();
       return context.newPage();
     },
-    undefined,
+    /** @type {any} */ (puppeteer),
     concurrency,
   );
+}
+
+/**
+ * @param {{ concurrency?: number }} [options]
+ * @returns {ChromeLauncher}
+ */
+export function isolatedChromeLauncher({ concurrency } = {}) {
+  // Unset executablePath means the launcher finds /usr/bin/chromium itself.
+  return isolatedLauncher({ executablePath: process.env.CHROME_PATH || undefined, args: CHROMIUM_ARGS }, { concurrency });
+}
+
+/**
+ * Firefox through puppeteer-core's WebDriver BiDi: no geckodriver, no download.
+ * A custom puppeteer makes the launcher name itself after `browser`: "Firefox".
+ * @param {{ executablePath: string, concurrency?: number }} options
+ * @returns {ChromeLauncher}
+ */
+export function isolatedFirefoxLauncher({ executablePath, concurrency }) {
+  return isolatedLauncher({ browser: 'firefox', executablePath }, { concurrency, puppeteer: puppeteerCore });
 }

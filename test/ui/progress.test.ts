@@ -7,6 +7,9 @@ import { countFrames } from '../helpers/frame-counter.js';
 import { requireTestEnv } from '../helpers/test-env.js';
 import { uploader } from '../helpers/uploader.js';
 
+/** How long the element waits for a frame before it sends progress anyway (src/ui/next-frame.ts). */
+const FALLBACK_MS = 250;
+
 describe('<presigned-uploader> UI with real upload progress', () => {
   const realFetch = window.fetch;
   afterEach(() => {
@@ -24,7 +27,9 @@ describe('<presigned-uploader> UI with real upload progress', () => {
 
   it('shows bytes sent, speed and time left while uploading, and announces the milestones', async function () {
     this.timeout(60_000);
-    await signToSink('ui', 64_000_000);
+    // Four seconds of upload: at 64 MB/s Firefox sent only the final progress event (it sent
+    // none mid-upload within that second); at this rate it sends dozens, like the others.
+    await signToSink('ui', 16_000_000);
     const el = await uploader('endpoint="/api/sign"');
     const metas: string[] = [];
     const announced: string[] = [];
@@ -55,11 +60,19 @@ describe('<presigned-uploader> UI with real upload progress', () => {
     const el = await uploader('endpoint="/api/sign" concurrency="4" multiple');
     const frames = countFrames();
     const perFileFrame = new Map<string, number>();
+    const lastAt = new Map<string, number>();
+    const crowded: string[] = [];
     const last = new Map<string, { loaded: number; total: number }>();
     const completedEarly: string[] = [];
     el.addEventListener('upload-progress', ({ detail }) => {
       const slot = `${detail.file.name}@${frames.current}`;
       perFileFrame.set(slot, (perFileFrame.get(slot) ?? 0) + 1);
+      // When no frame comes for FALLBACK_MS the element sends anyway (src/ui/next-frame.ts): WebKit
+      // painted no frame for over half a second while four uploads started. Only a second event
+      // sooner than that within one frame is one too many.
+      const now = performance.now();
+      if (now - (lastAt.get(slot) ?? -Infinity) < FALLBACK_MS) crowded.push(`${slot} after ${Math.round(now - lastAt.get(slot)!)} ms`);
+      lastAt.set(slot, now);
       last.set(detail.id, detail);
     });
     const files = Array.from({ length: 8 }, (_, i) => makeFile(`f${i}.bin`, 6 * 1024 * 1024, 'application/octet-stream'));
@@ -75,7 +88,6 @@ describe('<presigned-uploader> UI with real upload progress', () => {
     await done;
     frames.stop();
 
-    const crowded = [...perFileFrame].filter(([, count]) => count > 1).map(([slot, count]) => `${slot}: ${count}`);
     expect(crowded, 'files with more than one progress event in a frame').to.deep.equal([]);
     expect(completedEarly, 'upload-complete before the last progress event').to.deep.equal([]);
     expect(perFileFrame.size).to.be.greaterThan(files.length);

@@ -162,8 +162,16 @@ describe('<presigned-uploader> UI', () => {
       expect(shadow(el).activeElement === $(el, 'button[part=button]')).to.equal(true);
       await sendKeys({ press: 'Enter' });
       expect(opened()).to.equal(1);
-      await sendKeys({ press: 'Space' });
+      // ' ', not 'Space': puppeteer's Firefox (BiDi) knows only the key's value.
+      await sendKeys({ press: ' ' });
       expect(opened()).to.equal(2);
+    });
+
+    it('focus() on the element focuses its pick button (delegatesFocus)', async () => {
+      const el = await uploader('endpoint="/api/sign" manual');
+      el.focus();
+      expect(document.activeElement === el).to.equal(true);
+      expect(shadow(el).activeElement === $(el, 'button[part=button]')).to.equal(true);
     });
 
     it('a click on the drop zone itself picks too, once', async () => {
