@@ -27,7 +27,7 @@ export interface DemoBackendOptions extends OpenStorageOptions {
 export interface DemoBackend {
   /** http://HOST:PORT, without a trailing slash; the routes are under /api. */
   url: string;
-  storage: Omit<DemoStorage, 'client' | 'close'>;
+  storage: Omit<DemoStorage, 'client' | 'signer' | 'close'>;
   /** Stops the backend, and the dev storage when it started one. */
   close(): Promise<void>;
 }
@@ -45,13 +45,14 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   let url = '';
   const link = objectLinker(storage, () => options.linkBase ?? url);
   const where = { bucket: storage.bucket, client: storage.client };
+  const signing = { bucket: storage.bucket, client: storage.signer };
   const seed003 = createSeed003Handlers(storage);
 
   // The plain set-up POSTs through /api/sign; the R2-like one (storage without POST policies) only
   // PUTs: /api/sign-put for one request, /api/multipart for parts. Both register through /api/register.
   const router = createRouter({
-    'POST /api/sign': createSignHandler({ ...where, maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
-    'POST /api/sign-put': createSignHandler({ ...where, method: 'PUT', maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/sign': createSignHandler({ ...signing, maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
+    'POST /api/sign-put': createSignHandler({ ...signing, method: 'PUT', maxSize: MAX_SIZE, keyPrefix: PLAIN_PREFIX }),
     'POST /api/multipart': createMultipartHandler({ ...where, maxSize: MAX_MULTIPART_SIZE, keyPrefix: PLAIN_PREFIX }),
     'POST /api/register': createRegisterHandler({
       ...where,
@@ -84,7 +85,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   url = `http://${host}:${address.port}`;
 
-  const { client: _client, close: closeStorage, ...described } = storage;
+  const { client: _client, signer: _signer, close: closeStorage, ...described } = storage;
   return {
     url,
     storage: described,

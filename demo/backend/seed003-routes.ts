@@ -82,7 +82,7 @@ export function createSeed003Handlers(storage: DemoStorage): { create: Handler; 
     const folder = taskFolder(taskId, fileId);
     const expiresAt = Math.floor(Date.now() / 1000 + EXPIRES_IN) * 1000;
     const contentType = filename ? TYPES[filename.slice(filename.lastIndexOf('.') + 1).toLowerCase()] : undefined;
-    const post = await createPresignedPost(storage.client, {
+    const post = await createPresignedPost(storage.signer, {
       Bucket: storage.bucket,
       // S3 puts the uploaded file's name in place of ${filename}; the SDK signs a starts-with on the folder.
       Key: `${folder}\${filename}`,
