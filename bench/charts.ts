@@ -122,7 +122,7 @@ export function scaleChart(rows: ScaleSummary[], goal: number): string {
   const legendBase = top + 14 + SCALE_SERIES.length * 16;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 190}" height="${top + height + 40}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="20" font-size="13" font-weight="bold">Scale: files/s ÷ the bare XHR loop's in the same run, against the number of files (4 KiB each)</text>
+<text x="10" y="20" font-size="13" font-weight="bold">Scale: files/s ÷ the bare XHR loop's (same run), by number of files</text>
 ${gridLines.join('\n')}
 ${xTicks.join('\n')}
 <line x1="${left}" y1="${y(1).toFixed(1)}" x2="${left + width}" y2="${y(1).toFixed(1)}" stroke="#000"/>

@@ -61,10 +61,15 @@ export function countRenders(el: PresignedUploaderElement): { frames: ReturnType
   return { frames, perFrame };
 }
 
+/** Every node under `root`, those in nested shadow roots too (a list may live in a child component). */
 function countNodes(root: Node): number {
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_ALL);
   let count = 0;
-  while (walker.nextNode()) count++;
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    count++;
+    const shadow = (node as Element).shadowRoot;
+    if (shadow) count += countNodes(shadow);
+  }
   return count;
 }
 
