@@ -160,7 +160,7 @@ function machineSection(r: Results): string {
 | OS | ${machine.os} |
 | Node | ${machine.node} |
 | Chromium | ${machine.chromium} (headless, playwright-core) |
-
+${machine.load ? `| load average (1 min) at the start and end of the run | ${machine.load.start}, ${machine.load.end}${machine.load.start > machine.cores || machine.load.end > machine.cores ? ' (**above the core count: other work competed for the CPU; expect a wide spread**)' : ''} |\n` : ''}
 Storage: the embedded dev storage (demo/dev-storage: busboy, SigV4 policy checks, objects written
 to a temp folder) behind the demo backend (demo/backend: \`POST /api/sign\` AWS SDK shape,
 \`POST /api/register\` with HeadObject), all on 127.0.0.1, in the same Node process as the runner.

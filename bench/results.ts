@@ -37,7 +37,17 @@ export interface ScaleRow {
 
 export interface Results {
   version: typeof RESULTS_VERSION;
-  machine: { cpu: string; cores: number; ramGiB: number; freeGiB: number; node: string; chromium: string; os: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    ramGiB: number;
+    freeGiB: number;
+    node: string;
+    chromium: string;
+    os: string;
+    /** 1-minute load averages when the run started and ended: above the core count, other work competed for the CPU. */
+    load?: { start: number; end: number };
+  };
   weight?: Section & { sizes: Sizes };
   big?: Section & {
     config: { bytes: number; rounds: number };

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
@@ -59,14 +59,17 @@ const config = quick
       // 500 at 0 ms (the ten-thousand-files issue's size), 300 with latency (the round-trips issue's).
       many: { size: 32 * 1024, rounds: 3, concurrency: 6, count: (ms: number) => (ms === 0 ? 500 : 300) },
       mainThread: { queued: 1000, size: 32 * 1024, concurrency: 6 },
-      // A run past 4 minutes is stopped: today's element would take far longer at 10,000 files.
-      scale: { counts: [100, 1000, 10_000], rounds: [3, 3, 1], size: 4 * 1024, concurrency: 6, deadlineMs: 240_000 },
+      // A run past 150 s is stopped (its rate counts what it finished): at 10,000 files today's
+      // element would take far longer, and the whole bench would run for an hour on a busy machine.
+      scale: { counts: [100, 1000, 10_000], rounds: [3, 3, 1], size: 4 * 1024, concurrency: 6, deadlineMs: 150_000 },
     };
 const scaleConfig: ScaleConfig = config.scale;
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
-async function machine(browser: Browser): Promise<Results['machine']> {
+const oneMinuteLoad = () => Math.round(loadavg()[0]! * 10) / 10;
+
+async function machine(browser: Browser, loadAtStart: number): Promise<Results['machine']> {
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const debian = (await readFile('/etc/debian_version', 'utf8').catch(() => '')).trim();
@@ -78,6 +81,7 @@ async function machine(browser: Browser): Promise<Results['machine']> {
     node: process.version,
     chromium: browser.version(),
     os: `${process.platform} ${debian ? `Debian ${debian}` : ''}`.trim(),
+    load: { start: loadAtStart, end: oneMinuteLoad() },
   };
 }
 
@@ -178,6 +182,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = Date.now();
+  const loadAtStart = oneMinuteLoad();
   const work = await mkdtemp(join(tmpdir(), 'pu-bench-'));
   const dataDir = join(work, 'storage');
   let backend: DemoBackend | undefined;
@@ -206,7 +211,6 @@ async function main(): Promise<void> {
     site = await startStaticServer(folder(pageDir));
     backend = await startDemoBackend({ dataDir });
     browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    results.machine = await machine(browser);
     const context = await browser.newContext();
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -284,6 +288,7 @@ async function main(): Promise<void> {
     }
 
     if (pageErrors.length > 0) throw new Error(`page errors:\n${pageErrors.join('\n')}`);
+    results.machine = await machine(browser, loadAtStart);
     const complete = results as Results;
     await writeFile(resultsPath, JSON.stringify(complete, null, 2) + '\n');
     await writeReport(complete);

@@ -110,7 +110,8 @@ function until(finished: Promise<void>, deadline: number, start: number): Promis
 
 /**
  * Adds `files` to a fresh element and waits until each one completes (any error fails the run),
- * or until `deadline` ms pass; then cancels what still runs. The element stays on the page.
+ * or until `deadline` ms pass. The element stays on the page, still uploading if stopped: the
+ * caller measures what it lists, then cancels.
  */
 export async function elementUpload(
   files: File[],
@@ -130,14 +131,13 @@ export async function elementUpload(
   const start = performance.now();
   el.addFiles(files);
   const ms = await until(finished, deadline, start);
-  const finishedCount = done;
-  if (finishedCount < files.length) el.cancel();
-  return { ms, done: finishedCount, el };
+  return { ms, done, el };
 }
 
 /**
  * Uppy 5 core + aws-s3 over `files`; Uppy has no register step, so each file registers on
- * `upload-success`, outside Uppy's limit. `listed` runs while Uppy still holds its files.
+ * `upload-success`, outside Uppy's limit. `listed` runs while Uppy still holds its files, before a
+ * stopped run is cancelled.
  */
 export async function uppyUpload(
   files: File[],
@@ -169,8 +169,9 @@ export async function uppyUpload(
   });
   const ms = await until(uploaded, deadline, start);
   const done = registered;
-  if (done < files.length) uppy.cancelAll();
+  // Before the cancel: on a stopped run it takes every file out of Uppy's list, in one long task.
   await listed?.();
+  if (done < files.length) uppy.cancelAll();
   uppy.destroy();
   return { ms, done };
 }

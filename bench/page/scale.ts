@@ -2,6 +2,7 @@
 // the list measured along the way: long tasks, renders per frame, shadow-root nodes, heap per file.
 import { clearStage, elementUpload, makeFiles, pool, uppyUpload, xhrUpload, type Outcome } from './contenders.js';
 import { countRenders, recordLongTasks, sampleNodes, settledHeap } from './measures.js';
+import type { PresignedUploaderElement } from '../../src/presigned-uploader.js';
 import type { Contender, LongTasks, ScaleRun } from './shapes.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -18,6 +19,7 @@ export async function scaleRun(contender: Contender, count: number, size: number
   let maxRendersPerFrame: number | null = null;
   let peakNodes: number | null = null;
   let listed = NaN;
+  let element: PresignedUploaderElement | undefined;
   if (contender === 'xhr') {
     outcome = await pool(files, concurrency, xhrUpload, deadline);
   } else if (contender === 'uppy') {
@@ -40,6 +42,7 @@ export async function scaleRun(contender: Contender, count: number, size: number
       },
     });
     outcome = run;
+    element = run.el;
     longTasks = await tasks.stop();
     // The DOM catches up with the last event by the next frame.
     await run.el.updateComplete;
@@ -50,6 +53,8 @@ export async function scaleRun(contender: Contender, count: number, size: number
   }
   longTasks ??= await tasks.stop();
   if (Number.isNaN(listed)) listed = await settledHeap();
+  // Measured first: cancelling a stopped run is no part of it.
+  if (outcome.done < count) element?.cancel();
   clearStage();
   // `files` is read after the heap was measured, so it is held (and in the baseline) until then.
   return { ...outcome, ...longTasks, maxRendersPerFrame, peakNodes, heapPerFile: (listed - before) / files.length };
