@@ -1,56 +1,18 @@
-// BENCHMARKS.md and bench/chart.svg from one run's results.
-import type { Sizes } from './sizes.ts';
-
-export interface Results {
-  quick: boolean;
-  config: { bigBytes: number; bigRounds: number; manyCount: number; manySize: number; manyRounds: number; queued: number; concurrency: number };
-  date: string;
-  durationSeconds: number;
-  machine: { cpu: string; cores: number; ramGiB: number; freeGiB: number; node: string; chromium: string; os: string };
-  sizes: Sizes;
-  big: {
-    curl: number[];
-    xhr: number[];
-    element: number[];
-    heapElement: number[];
-    heapXhr: number[];
-    median: { curl: number; xhr: number; element: number };
-  };
-  many: {
-    xhr: number[];
-    uppy: number[];
-    element: number[];
-    headless: number[];
-    heap: Array<Record<string, number>>;
-    median: { xhr: number; uppy: number; element: number; headless: number };
-  };
-  mainThread: Record<string, number>;
-  heap: { atStart: number; atEnd: number };
-}
-
-export interface Target {
-  area: string;
-  what: string;
-  measured: number;
-  unit: string;
-  /** `>=` or `<=` the goal. */
-  sense: '>=' | '<=';
-  goal: number;
-  /** 1 or more: met; how far from the goal, on one scale for the chart. */
-  score: number;
-  met: boolean;
-}
+// BENCHMARKS.md and the charts from bench/results.json. A pure function of the results (no clock,
+// no randomness), so `npm run bench -- --report` writes the same bytes from the same results.
+import { fixed, measuredText, scaleChart, scaleTextChart, targetChart, targetTextLine, withUnit, type Target } from './charts.ts';
+import type { ManyAtLatency, Results, Section } from './results.ts';
+import { median } from './stats.ts';
+import { manyRates, phaseMedians, scaleSummary, type ScaleSummary } from './summary.ts';
 
 const mb = (bytes: number) => bytes / 1024 ** 2;
-const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const bytes = (value: number) => value.toLocaleString('en-US');
-const max = (values: number[]) => Math.max(...values);
-/** `1.00×`, `12 ms`, or the bare number for a count. */
-const withUnit = (text: string, unit: string) => `${text}${unit === '×' ? '×' : unit ? ` ${unit}` : ''}`;
+const count = (value: number) => value.toLocaleString('en-US');
 /** The big file's size as the report names it: `1 GiB`, `64 MiB`. */
-const sizeLabel = (bytes: number) => (bytes >= 1024 ** 3 ? `${bytes / 1024 ** 3} GiB` : `${mb(bytes)} MiB`);
-/** A target's measure, as precise as its unit needs. */
-const measuredText = (row: Target) => withUnit(fixed(row.measured, row.unit === 'B' ? 0 : 2), row.unit);
+const sizeLabel = (size: number) => (size >= 1024 ** 3 ? `${size / 1024 ** 3} GiB` : `${mb(size)} MiB`);
+const runs = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
+/** The element's goal in the scale scenario (files/s ÷ the bare loop's). */
+const SCALE_GOAL = 0.95;
 
 function target(area: string, what: string, measured: number, unit: string, sense: '>=' | '<=', goal: number): Target {
   const met = sense === '>=' ? measured >= goal : measured <= goal;
@@ -71,9 +33,11 @@ const LIMITS: Record<string, string> = {
     'spread of the same contender (see the runs below) is larger than the gap: the storage writes to the same disk in ' +
     'the same Node process as the runner. curl sends from a native process without that IPC hop.',
   'Many files':
-    "With the default UI the element renders and lays out its file list on each status change so that the DOM matches each " +
-    'event a page handles; on 2 cores that costs main-thread time per file. Without UI (`headless`, the like-for-like ' +
-    "comparison with Uppy's core) the gap is within the spread. Uppy's register calls run outside its concurrency limit.",
+    'With the default UI the element renders and lays out its file list on each status change so that the DOM matches each ' +
+    'event a page handles; on 2 cores that costs main-thread time per file. Uppy\'s register calls run outside its concurrency limit.',
+  Latency:
+    'Each file holds an upload slot through sign, POST and register, one round trip after another; Uppy registers outside ' +
+    'its slots. Signing ahead and registering outside the slot (issue 17) are what would lift this.',
   Memory:
     'The heap left after the 500 files varies from run to run (0.2 to 2.1 MiB above its start has been seen). ' +
     'test/e2e/soak.test.ts proves with WeakRefs that the element and every File it held are collected, so the rest is ' +
@@ -82,6 +46,10 @@ const LIMITS: Record<string, string> = {
     'Status changes render at once, not once per frame, so that the DOM matches each event (progress renders and ' +
     '`upload-progress` events are batched per frame). Rows of a large batch are added 200 per frame, yet `addFiles` ' +
     'of 1,000 files still validates and queues them in one task; a virtualized list would lower both.',
+  Scale:
+    'Work per event grows with the number of files listed: each status change takes a snapshot of every file and walks ' +
+    'them for the totals, the form value and the next queued file, and renders the whole list; every row stays in the ' +
+    'shadow DOM (no virtual list), and `addFiles` validates and queues all files in one task (issue 11).',
 };
 
 function notMet(rows: Target[]): string {
@@ -94,91 +62,95 @@ ${areas.map((area) => `- **${area}**: ${LIMITS[area] ?? 'not analysed yet.'}`).j
 `;
 }
 
-function targets(r: Results): Target[] {
-  const { big, many, mainThread, sizes } = r;
-  const gib = sizeLabel(r.config.bigBytes);
-  const lastHeap = many.heap.at(-1) ?? {};
-  return [
-    target('Weight', 'standalone file, gzip -9', sizes.standalone.gzip, 'B', '<=', 15000),
-    target('Weight', 'own code without lit (src/ only, minified), gzip -9', sizes.ownSrc.gzip, 'B', '<=', 7000),
-    target('One big file', `${gib}: element throughput / curl -F throughput`, big.median.curl / big.median.element, '×', '>=', 0.95),
-    target('One big file', `${gib}: element throughput / bare XHR throughput`, big.median.xhr / big.median.element, '×', '>=', 0.95),
-    target('Many files', `${r.config.manyCount} × ${r.config.manySize / 1024} KiB: Uppy 5 time / element time`, many.median.uppy / many.median.element, '×', '>=', 1),
-    target('Many files', `${r.config.manyCount} × ${r.config.manySize / 1024} KiB: element time / bare-XHR loop time`, many.median.element / many.median.xhr, '×', '<=', 1.2),
-    target('Many files', `${r.config.manyCount} × ${r.config.manySize / 1024} KiB: Uppy 5 time / headless element time (no UI on either side)`, many.median.uppy / many.median.headless, '×', '>=', 1),
-    target('Many files', `${r.config.manyCount} × ${r.config.manySize / 1024} KiB: headless element time / bare-XHR loop time`, many.median.headless / many.median.xhr, '×', '<=', 1.2),
-    target('Memory', `JS heap growth while ${gib} uploads (peak − start)`, mb(max(big.heapElement)), 'MiB', '<=', 8),
-    target('Memory', `JS heap after ${r.config.manyCount} files, element removed, vs before (after GC)`, mb(lastHeap.heapAfterRemoved ?? NaN), 'MiB', '<=', 1),
-    target('Main thread', `${r.config.queued} files queued: longest task`, mainThread.longestTask ?? NaN, 'ms', '<=', 50),
-    target('Main thread', `${r.config.queued} files: upload-progress events per file per frame (max)`, mainThread.maxProgressPerFilePerFrame ?? NaN, '', '<=', 1),
-    target('Main thread', `${r.config.queued} files: element renders per animation frame (max, all causes)`, mainThread.maxRendersPerFrame ?? NaN, '', '<=', 1),
-  ];
-}
+const atLatency = (r: Results, ms: number) => r.many?.byLatency.find((entry) => entry.latencyMs === ms);
+const scaleRows = (r: Results): ScaleSummary[] => r.scale?.rows.map(scaleSummary) ?? [];
 
-const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** Horizontal bars of each target's score (measured against goal, 1 = just met), capped at 2. */
-export function renderChart(r: Results): string {
-  const rows = targets(r);
-  const left = 470;
-  const width = 300;
-  const rowHeight = 26;
-  const top = 40;
-  const height = top + rows.length * rowHeight + 30;
-  const x = (score: number) => left + (Math.min(Math.max(score, 0), 2) / 2) * width;
-  const bars = rows
-    .map((row, i) => {
-      const y = top + i * rowHeight;
-      const label = `${row.area}: ${row.what}`;
-      const value = `${measuredText(row)} (goal ${row.sense} ${row.goal})`;
-      return [
-        `<text x="${left - 8}" y="${y + 16}" text-anchor="end" font-size="11">${escapeXml(label.length > 78 ? `${label.slice(0, 76)}…` : label)}</text>`,
-        `<rect x="${left}" y="${y + 4}" width="${Math.max(1, x(row.score) - left).toFixed(1)}" height="16" fill="${row.met ? '#2e7d32' : '#c62828'}"/>`,
-        `<text x="${x(row.score) + 4}" y="${y + 16}" font-size="11">${escapeXml(value)}</text>`,
-      ].join('');
-    })
-    .join('\n');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 230}" height="${height}" font-family="sans-serif">
-<rect width="100%" height="100%" fill="#fff"/>
-<text x="10" y="20" font-size="13" font-weight="bold">presigned-uploader vs its targets (bar: measured relative to the goal; the line is the goal; green met, red not)</text>
-${bars}
-<line x1="${x(1)}" y1="${top}" x2="${x(1)}" y2="${height - 24}" stroke="#000" stroke-dasharray="4 3"/>
-<text x="${x(1)}" y="${height - 10}" font-size="11" text-anchor="middle">goal</text>
-<text x="${left}" y="${height - 10}" font-size="11">0</text>
-<text x="${left + width}" y="${height - 10}" font-size="11" text-anchor="end">2× better</text>
-</svg>
-`;
-}
-
-/** 40 cells: a score of 1 (the goal) fills the first 20, a score of 2 all of them. */
-function textBar(score: number): string {
-  const cells = Math.round(Math.min(Math.max(score, 0), 2) * 20);
-  return `${'█'.repeat(Math.min(cells, 20))}${cells > 20 ? '▓'.repeat(cells - 20) : ''}${' '.repeat(Math.max(0, 40 - cells))}`;
-}
-
-/** One line of the text chart: the target, its bar with `|` at the goal, the score. */
-function textChartLine(row: Target): string {
-  const bar = textBar(row.score);
-  return `${`${row.area}: ${row.what}`.slice(0, 70).padEnd(70)} ${bar.slice(0, 20)}|${bar.slice(20)} ${fixed(row.score)} ${row.met ? 'met' : 'NOT MET'}`;
-}
-
-export function renderReport(r: Results): string {
-  const rows = targets(r);
-  const { big, many, mainThread, sizes, machine, config } = r;
-  const throughput = (ms: number) => `${fixed(config.bigBytes / 1024 ** 2 / (ms / 1000), 0)} MiB/s`;
-  const filesPerSecond = (ms: number) => fixed(config.manyCount / (ms / 1000), 0);
-  const runs = (values: number[]) => values.map((v) => fixed(v, 0)).join(', ');
-  const lastHeap = many.heap.at(-1) ?? {};
-  const out: string[] = [];
-  out.push(`# Benchmarks
-
-Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` (bench/run.ts) on ${r.date.slice(0, 16).replace('T', ' ')} UTC, in ${r.durationSeconds} s.${
-    r.quick ? ' **Quick run: small sizes, one round; not the issue\'s sizes.**' : ''
+/** The worst value over the counts, and the count it was seen at. */
+function worstOver(rows: ScaleSummary[], pick: (row: ScaleSummary) => number, sense: '>=' | '<='): { value: number; at: number } {
+  let found = { value: NaN, at: 0 };
+  for (const row of rows) {
+    const value = pick(row);
+    const worse = Number.isNaN(found.value) || (sense === '>=' ? value < found.value : value > found.value);
+    if (worse) found = { value, at: row.count };
   }
-Every timing is a ratio against a baseline measured in the same run, in the same browser,
-against the same storage; absolute times are listed only to show the spread between rounds.
+  return found;
+}
 
-## Machine
+function targets(r: Results): Target[] {
+  const rows: Target[] = [];
+  if (r.weight) {
+    rows.push(target('Weight', 'standalone file, gzip -9', r.weight.sizes.standalone.gzip, 'B', '<=', 15000));
+    rows.push(target('Weight', 'own code without lit (src/ only, minified), gzip -9', r.weight.sizes.ownSrc.gzip, 'B', '<=', 7000));
+  }
+  if (r.big) {
+    const gib = sizeLabel(r.big.config.bytes);
+    const [curl, xhr, element] = [median(r.big.curl), median(r.big.xhr), median(r.big.element)];
+    rows.push(target('One big file', `${gib}: element throughput / curl -F throughput`, curl / element, '×', '>=', 0.95));
+    rows.push(target('One big file', `${gib}: element throughput / bare XHR throughput`, xhr / element, '×', '>=', 0.95));
+    rows.push(target('One big file', `${gib}: element's longest task while it uploads (worst round)`, Math.max(0, ...r.big.longTasks.element.map((t) => t.longestTask)), 'ms', '<=', 50));
+    rows.push(target('Memory', `JS heap growth while ${gib} uploads (peak − start)`, mb(Math.max(...r.big.heapElement)), 'MiB', '<=', 8));
+  }
+  const plain = r.many && atLatency(r, 0);
+  if (plain) {
+    const { vsXhr } = manyRates(plain);
+    const label = `${plain.count} × ${r.many!.config.size / 1024} KiB`;
+    rows.push(target('Many files', `${label}: element files/s ÷ bare-XHR loop's`, vsXhr.element, '×', '>=', 0.95));
+    rows.push(target('Many files', `${label}: headless element files/s ÷ bare-XHR loop's`, vsXhr.headless, '×', '>=', 1));
+    rows.push(target('Many files', `${label}: element files/s ÷ Uppy 5's`, vsXhr.element / vsXhr.uppy, '×', '>=', 1.05));
+    rows.push(target('Many files', `${label}: headless element files/s ÷ Uppy 5's (no UI on either side)`, vsXhr.headless / vsXhr.uppy, '×', '>=', 1.05));
+    const lastHeap = plain.heap.at(-1) ?? {};
+    rows.push(target('Memory', `JS heap after ${plain.count} files, element removed, vs before (after GC)`, mb(lastHeap.heapAfterRemoved ?? NaN), 'MiB', '<=', 1));
+  }
+  const slow = r.many && atLatency(r, 50);
+  if (slow) {
+    const { vsXhr } = manyRates(slow);
+    const label = `50 ms per exchange, ${slow.count} × ${r.many!.config.size / 1024} KiB`;
+    rows.push(target('Latency', `${label}: element files/s ÷ bare loop's`, vsXhr.element, '×', '>=', 1.7));
+    rows.push(target('Latency', `${label}: element files/s ÷ Uppy 5's`, vsXhr.element / vsXhr.uppy, '×', '>=', 1.25));
+  }
+  if (r.mainThread) {
+    const m = r.mainThread;
+    rows.push(target('Main thread', `${m.config.queued} files queued: longest task`, m.longestTask, 'ms', '<=', 50));
+    rows.push(target('Main thread', `${m.config.queued} files: upload-progress events per file per frame (max)`, m.maxProgressPerFilePerFrame, '', '<=', 1));
+    rows.push(target('Main thread', `${m.config.queued} files: element renders per animation frame (max, all causes)`, m.maxRendersPerFrame, '', '<=', 1));
+  }
+  const scale = scaleRows(r);
+  if (scale.length > 0) {
+    const ratio = (what: string, pick: (row: ScaleSummary) => number, goal: number) => {
+      const { value, at } = worstOver(scale, pick, '>=');
+      rows.push(target('Scale', `${what}, worst n (${count(at)})`, value, '×', '>=', goal));
+    };
+    ratio("element files/s ÷ bare-XHR loop's", (row) => row.vsXhr.element, SCALE_GOAL);
+    ratio("headless files/s ÷ bare-XHR loop's", (row) => row.vsXhr.headless, 1);
+    ratio("element files/s ÷ Uppy 5's", (row) => row.vsXhr.element / row.vsXhr.uppy, 1.05);
+    ratio("headless files/s ÷ Uppy 5's", (row) => row.vsXhr.headless / row.vsXhr.uppy, 1.05);
+    const longest = worstOver(scale, (row) => row.longTasks.element, '<=');
+    rows.push(target('Scale', `element: long tasks from addFiles to the last event, worst n (${count(longest.at)})`, longest.value, '', '<=', 0));
+    const renders = worstOver(scale, (row) => row.maxRendersPerFrame.element ?? NaN, '<=');
+    rows.push(target('Scale', `element: renders per animation frame (max), worst n (${count(renders.at)})`, renders.value, '', '<=', 1));
+    const [first, last] = [scale[0]!, scale.at(-1)!];
+    rows.push(
+      target('Scale', `shadow-root nodes at ${count(last.count)} files ÷ at ${count(first.count)}`, (last.peakNodes.element ?? NaN) / (first.peakNodes.element ?? NaN), '×', '<=', 2),
+    );
+    rows.push(target('Scale', `heap per listed file at ${count(last.count)} files (after GC, File objects excluded)`, last.heapPerFile.element, 'B', '<=', 1024));
+  }
+  return rows;
+}
+
+/** The SVG files under bench/, by name. */
+export function renderCharts(r: Results): Record<string, string> {
+  const charts: Record<string, string> = { 'chart.svg': targetChart(targets(r)) };
+  const scale = scaleRows(r);
+  if (scale.length > 0) charts['scale-chart.svg'] = scaleChart(scale, SCALE_GOAL);
+  return charts;
+}
+
+const when = (section: Section) =>
+  `${section.date.slice(0, 16).replace('T', ' ')} UTC, ${section.seconds} s${section.quick ? ', **quick run: small sizes, one round; not the issues\' sizes**' : ''}`;
+
+function machineSection(r: Results): string {
+  const { machine } = r;
+  return `## Machine
 
 | | |
 |---|---|
@@ -188,33 +160,22 @@ against the same storage; absolute times are listed only to show the spread betw
 | OS | ${machine.os} |
 | Node | ${machine.node} |
 | Chromium | ${machine.chromium} (headless, playwright-core) |
-
+${machine.load ? `| load average (1 min) at the start and end of the run | ${machine.load.start}, ${machine.load.end}${machine.load.start > machine.cores || machine.load.end > machine.cores ? ' (**above the core count: other work competed for the CPU; expect a wide spread**)' : ''} |\n` : ''}
 Storage: the embedded dev storage (demo/dev-storage: busboy, SigV4 policy checks, objects written
 to a temp folder) behind the demo backend (demo/backend: \`POST /api/sign\` AWS SDK shape,
 \`POST /api/register\` with HeadObject), all on 127.0.0.1, in the same Node process as the runner.
 The page is built by Vite (production) from src/presigned-uploader.ts and calls the backend
 cross-origin (CORS), as a site calls its bucket.
+`;
+}
 
-## Targets
-
-| area | measure | measured | goal | met |
-|---|---|---:|---:|:---:|
-`);
-  for (const row of rows) {
-    out.push(`| ${row.area} | ${row.what} | ${measuredText(row)} | ${row.sense} ${withUnit(String(row.goal), row.unit)} | ${row.met ? 'met' : '**not met**'} |\n`);
-  }
-  out.push(`
-![measured against each goal](bench/chart.svg)
-
-Text chart (the measure relative to its goal; \`|\` at 20 cells is the goal, longer is better):
-
-\`\`\`
-${rows.map(textChartLine).join('\n')}
-\`\`\`
-${notMet(rows)}
+function weightSection(r: Results): string {
+  if (!r.weight) return '';
+  const { sizes } = r.weight;
+  return `
 ## Weight
 
-\`npm run build\`, then gzip -9 (zlib) of the files.
+Run ${when(r.weight)}. \`npm run build\`, then gzip -9 (zlib) of the files.
 
 | file | bytes | gzip -9 |
 |---|---:|---:|
@@ -234,11 +195,21 @@ define); \`styles\` is src/presigned-uploader.styles.ts; \`unmapped\` is bundler
 | module | minified bytes | gzip alone | share of ${bytes(sizes.standalone.gzip)} |
 |---|---:|---:|---:|
 ${sizes.groups.map((g) => `| ${g.group} | ${bytes(g.raw)} | ${bytes(g.gzipAlone)} | ${bytes(g.gzipShare)} |`).join('\n')}
+`;
+}
 
+function bigSection(r: Results): string {
+  if (!r.big) return '';
+  const big = r.big;
+  const [curl, xhr, element] = [median(big.curl), median(big.xhr), median(big.element)];
+  const throughput = (ms: number) => `${fixed(big.config.bytes / 1024 ** 2 / (ms / 1000), 0)} MiB/s`;
+  const tasks = (list: Array<{ longTasks: number; longestTask: number }>) =>
+    list.map((t) => `${t.longTasks} (longest ${fixed(t.longestTask, 0)} ms)`).join(', ');
+  return `
 ## One big file
 
-A ${sizeLabel(config.bigBytes)} file written to a temp folder and given to the page through a real \`<input type=file>\`
-(playwright \`setInputFiles\`), so the browser streams it from disk. ${config.bigRounds} round(s), each: curl, bare XHR, element; the
+Run ${when(big)}. A ${sizeLabel(big.config.bytes)} file written to a temp folder and given to the page through a real \`<input type=file>\`
+(playwright \`setInputFiles\`), so the browser streams it from disk. ${big.config.rounds} round(s), each: curl, bare XHR, element; the
 ratio uses the medians.
 
 - **curl**: \`curl -F\` of the signed fields (\`--form-string\`) and \`file=@path\` to a presigned POST
@@ -249,18 +220,75 @@ ratio uses the medians.
 
 | | runs (ms) | median | throughput | element throughput ÷ this |
 |---|---|---:|---:|---:|
-| curl -F | ${runs(big.curl)} | ${fixed(big.median.curl, 0)} | ${throughput(big.median.curl)} | ${fixed(big.median.curl / big.median.element)} |
-| bare XHR | ${runs(big.xhr)} | ${fixed(big.median.xhr, 0)} | ${throughput(big.median.xhr)} | ${fixed(big.median.xhr / big.median.element)} |
-| element | ${runs(big.element)} | ${fixed(big.median.element, 0)} | ${throughput(big.median.element)} | 1.00 |
+| curl -F | ${runs(big.curl)} | ${fixed(curl, 0)} | ${throughput(curl)} | ${fixed(curl / element)} |
+| bare XHR | ${runs(big.xhr)} | ${fixed(xhr, 0)} | ${throughput(xhr)} | ${fixed(xhr / element)} |
+| element | ${runs(big.element)} | ${fixed(element, 0)} | ${throughput(element)} | 1.00 |
+
+Long tasks while the file uploads (\`PerformanceObserver\` \`longtask\`, start to \`upload-complete\`), per round:
+element ${tasks(big.longTasks.element)}; bare XHR ${tasks(big.longTasks.xhr)}.
 
 JS heap growth while the big file uploads (\`performance.memory.usedJSHeapSize\` with
 \`--enable-precise-memory-info\`, sampled every 50 ms; peak minus the value after a forced GC just before):
 element ${big.heapElement.map((v) => fixed(mb(v))).join(', ')} MiB; bare XHR ${big.heapXhr.map((v) => fixed(mb(v))).join(', ')} MiB.
+`;
+}
 
+function manyTable(m: ManyAtLatency): string {
+  const { rate, vsXhr } = manyRates(m);
+  const row = (label: string, who: 'xhr' | 'uppy' | 'element' | 'headless', note: string) =>
+    `| ${label} | ${runs(m[who])} | ${fixed(median(m[who]), 0)} | ${fixed(rate[who], 0)} | ${fixed(vsXhr[who])} | ${note} |`;
+  return `| | runs (ms) | median | files/s | ÷ bare loop | |
+|---|---|---:|---:|---:|---|
+${row('bare XHR loop', 'xhr', '')}
+${row('Uppy 5', 'uppy', '')}
+${row('element', 'element', `÷ Uppy: ${fixed(vsXhr.element / vsXhr.uppy)}`)}
+${row('element, `headless`', 'headless', `÷ Uppy: ${fixed(vsXhr.headless / vsXhr.uppy)}`)}`;
+}
+
+function phaseTable(m: ManyAtLatency): string {
+  const names = { xhr: 'bare XHR loop', uppy: 'Uppy 5', element: 'element', headless: 'element, `headless`' } as const;
+  const lines = (Object.keys(names) as Array<keyof typeof names>).map((who) => {
+    const p = phaseMedians(m.phases[who]);
+    return `| ${names[who]} | ${fixed(p.sign, 0)} | ${fixed(p.upload, 0)} | ${fixed(p.register, 0)} | ${fixed(p.maxFilesInFlight, 0)} | ${fixed(p.maxUploadsInFlight, 0)} | ${fixed(p.exchanges, 0)} |`;
+  });
+  return `| | sign (ms) | storage POST (ms) | register (ms) | most files in flight | most POSTs in flight | exchanges |
+|---|---:|---:|---:|---:|---:|---:|
+${lines.join('\n')}`;
+}
+
+function manySection(r: Results): string {
+  if (!r.many) return '';
+  const { config, byLatency } = r.many;
+  const parts = byLatency.map((m) => {
+    const heap =
+      m.latencyMs === 0
+        ? `
+Heap around the element's runs (after forced GC, relative to just before each run), MiB:
+
+| round | peak growth | after, element still listing the files | after, element removed |
+|---|---:|---:|---:|
+${m.heap.map((h, i) => `| ${i + 1} | ${fixed(mb(h.heapPeakGrowth!))} | ${fixed(mb(h.heapAfterWithElement!))} | ${fixed(mb(h.heapAfterRemoved!))} |`).join('\n')}
+`
+        : `
+The proxies saw ${m.preflights.backend} CORS preflight(s) to the backend and ${m.preflights.storage} to the storage, each delayed too
+(browsers cache preflights: \`Access-Control-Max-Age\`).
+`;
+    return `
+### ${m.latencyMs} ms per exchange: ${m.count} files
+
+${manyTable(m)}
+
+Per-file phases (medians over rounds of each run's median; Resource Timing, request start to the answer's last byte):
+
+${phaseTable(m)}
+${heap}`;
+  });
+  return `
 ## Many files
 
-${config.manyCount} in-memory files of ${config.manySize / 1024} KiB, \`concurrency\` ${config.concurrency}, each signed, POSTed and registered.
-${config.manyRounds} round(s), the order rotated each round; ratios use the medians. A warm-up of 20 files each ran first.
+Run ${when(r.many)}. In-memory files of ${config.size / 1024} KiB, \`concurrency\` ${config.concurrency}, each signed, POSTed and registered.
+${config.rounds} round(s) per latency, the order rotated each round; ratios use the medians and are taken within one latency.
+A warm-up of 20 files each ran first (12 more through the proxies at each latency above 0).
 
 - **bare XHR loop**: ${config.concurrency} async workers, each: sign (fetch), XHR POST, register (fetch).
 - **Uppy 5**: \`@uppy/core\` + \`@uppy/aws-s3\` (\`shouldUseMultipart: false\`, \`limit: ${config.concurrency}\`,
@@ -269,38 +297,119 @@ ${config.manyRounds} round(s), the order rotated each round; ratios use the medi
 - **element**: a fresh \`<presigned-uploader concurrency="${config.concurrency}" multiple>\` with the default UI, \`addFiles\` to the last \`upload-complete\`.
 - **element, \`headless\`**: the same without UI, as Uppy's core has none: the like-for-like comparison.
 
-| | runs (ms) | median | files/s | ratio |
-|---|---|---:|---:|---|
-| bare XHR loop | ${runs(many.xhr)} | ${fixed(many.median.xhr, 0)} | ${filesPerSecond(many.median.xhr)} | element ÷ XHR time: ${fixed(many.median.element / many.median.xhr)} |
-| Uppy 5 | ${runs(many.uppy)} | ${fixed(many.median.uppy, 0)} | ${filesPerSecond(many.median.uppy)} | Uppy ÷ element time: ${fixed(many.median.uppy / many.median.element)} |
-| element | ${runs(many.element)} | ${fixed(many.median.element, 0)} | ${filesPerSecond(many.median.element)} | |
-| element, \`headless\` | ${runs(many.headless)} | ${fixed(many.median.headless, 0)} | ${filesPerSecond(many.median.headless)} | Uppy ÷ headless time: ${fixed(many.median.uppy / many.median.headless)} |
+**Latency** (\`npm run bench -- --latency 0,50\`): above 0 ms, every HTTP exchange the page makes, CORS preflights
+included, waits that long in a delaying proxy on 127.0.0.1 before it is forwarded (test/helpers/node/fault-proxy.ts,
+scenario \`latency-MS\`, connections kept alive): one in front of the dev storage, one in front of a second demo backend
+whose sign answers point the browser at the storage proxy; the backend's own HeadObject goes straight to storage.
+Not Chromium's network emulation: it does not delay preflights and treats latency as a floor, not an addition.
+At 0 ms there is no proxy: the same set-up as the other scenarios.
+${parts.join('')}
+Page heap (after GC) at the start of the scenario ${fixed(mb(r.many.heap.atStart))} MiB, at its end ${fixed(mb(r.many.heap.atEnd))} MiB.
+`;
+}
 
-Heap around the element's runs (after forced GC, relative to just before each run), MiB:
-
-| round | peak growth | after, element still listing the files | after, element removed |
-|---|---:|---:|---:|
-${many.heap.map((h, i) => `| ${i + 1} | ${fixed(mb(h.heapPeakGrowth!))} | ${fixed(mb(h.heapAfterWithElement!))} | ${fixed(mb(h.heapAfterRemoved!))} |`).join('\n')}
-
-Page heap at the start of the run ${fixed(mb(r.heap.atStart))} MiB, at its end ${fixed(mb(r.heap.atEnd))} MiB (after GC).
-The "near its start" goal is read as: less than 1 MiB above the value before the run, once the element is removed.
-Last round: ${fixed(mb(lastHeap.heapAfterRemoved ?? NaN))} MiB.
-
+function mainThreadSection(r: Results): string {
+  if (!r.mainThread) return '';
+  const m = r.mainThread;
+  return `
 ## Main thread
 
-${config.queued} in-memory files of ${config.manySize / 1024} KiB added at once (\`addFiles\`) to an element with \`concurrency\` ${config.concurrency}, default UI,
-until the last \`upload-complete\` (${fixed(mainThread.ms!, 0)} ms, ${mainThread.frames} animation frames).
+Run ${when(m)}. ${m.config.queued} in-memory files of ${m.config.size / 1024} KiB added at once (\`addFiles\`) to an element with \`concurrency\` ${m.config.concurrency}, default UI,
+until the last \`upload-complete\` (${fixed(m.ms, 0)} ms, ${m.frames} animation frames).
 Long tasks from a \`PerformanceObserver\` (\`longtask\`); renders counted by wrapping the element's
 \`update()\`, per animation frame (a \`requestAnimationFrame\` counter); \`upload-progress\` events per file per frame.
 
 | | |
 |---|---:|
-| long tasks (> 50 ms, as the API reports them) | ${mainThread.longTasks} |
-| longest task | ${fixed(mainThread.longestTask!, 0)} ms |
-| element renders | ${mainThread.renders} |
-| most renders in one frame (any cause: progress, status changes) | ${mainThread.maxRendersPerFrame} |
-| \`upload-progress\` events | ${mainThread.progressEvents} |
-| most \`upload-progress\` events for one file in one frame | ${mainThread.maxProgressPerFilePerFrame} |
-`);
-  return out.join('');
+| long tasks (> 50 ms, as the API reports them) | ${m.longTasks} |
+| longest task | ${fixed(m.longestTask, 0)} ms |
+| element renders | ${m.renders} |
+| most renders in one frame (any cause: progress, status changes) | ${m.maxRendersPerFrame} |
+| \`upload-progress\` events | ${m.progressEvents} |
+| most \`upload-progress\` events for one file in one frame | ${m.maxProgressPerFilePerFrame} |
+`;
+}
+
+function scaleSection(r: Results): string {
+  if (!r.scale) return '';
+  const { config } = r.scale;
+  const rows = scaleRows(r);
+  const names = { xhr: 'bare XHR loop', uppy: 'Uppy 5', element: 'element', headless: 'element, `headless`' } as const;
+  const optional = (value: number | null) => (value === null ? '' : count(value));
+  const table = rows
+    .flatMap((row) =>
+      (Object.keys(names) as Array<keyof typeof names>).map((who) => {
+        const stopped = row.stopped[who] ? ' (stopped)' : '';
+        return `| ${count(row.count)} | ${names[who]} | ${fixed(row.rate[who], 0)}${stopped} | ${fixed(row.vsXhr[who])} | ${row.longTasks[who]} | ${fixed(row.longestTask[who], 0)} | ${optional(row.maxRendersPerFrame[who])} | ${optional(row.peakNodes[who])} | ${fixed(row.heapPerFile[who], 0)} |`;
+      }),
+    )
+    .join('\n');
+  const rounds = config.counts.map((n, i) => `${count(n)}: ${config.rounds[i] ?? 1}`).join(', ');
+  return `
+## Scale
+
+Run ${when(r.scale)}. ${config.counts.map(count).join(', ')} in-memory files of ${config.size / 1024} KiB, \`concurrency\` ${config.concurrency}, each
+signed, POSTed and registered, through the four contenders of *Many files* in one run. Rounds per count: ${rounds};
+the order rotated each round; rates are medians over rounds, ratios are ÷ the bare loop's rate at the same count.
+A run still going after ${config.deadlineMs / 1000} s is stopped (the element and Uppy are cancelled, the loop starts no new file)
+and its rate counts the files it finished: "(stopped)" marks an upper bound, since those runs slow down as the list grows.
+
+- **long tasks**: \`PerformanceObserver\` \`longtask\` from \`addFiles\` to the last event (worst round).
+- **renders per frame**: the element's \`update()\` wrapped, counted per \`requestAnimationFrame\` (worst round).
+- **shadow-root nodes**: every node (elements, text, comments) under \`el.shadowRoot\`, counted each animation frame
+  while counting is cheap and less often as the tree grows (at most 2 % of the time), and once after the last event; the peak.
+- **heap per file**: \`usedJSHeapSize\` after two forced GCs with the contender still listing the files, minus the
+  same before the run with the File objects already made (so they are not counted), ÷ the count. The bare loop
+  keeps no list: its figure shows the noise.
+
+| files | contender | files/s | ÷ bare loop | long tasks | longest (ms) | renders per frame (max) | shadow-root nodes (peak) | heap per file (B) |
+|---:|---|---:|---:|---:|---:|---:|---:|---:|
+${table}
+
+![files/s ÷ bare loop against the number of files](bench/scale-chart.svg)
+
+Text chart (files/s ÷ the bare XHR loop's; \`|\` at 20 cells is the bare loop):
+
+\`\`\`
+${scaleTextChart(rows)}
+\`\`\`
+`;
+}
+
+export function renderReport(r: Results): string {
+  const rows = targets(r);
+  const sections = (
+    [
+      ['weight', r.weight],
+      ['big', r.big],
+      ['many', r.many],
+      ['main-thread', r.mainThread],
+      ['scale', r.scale],
+    ] as const
+  ).filter(([, section]) => section);
+  return `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.ts) from bench/results.json; \`npm run bench -- --report\` writes it again
+from that file alone. \`--only scale\` (or \`weight\`, \`big\`, \`many\`, \`main-thread\`, comma-separated) re-runs
+some scenarios and keeps the others' last results; each section says when it ran:
+${sections.map(([name, section]) => `${name} ${section!.date.slice(0, 16).replace('T', ' ')} UTC (${section!.seconds} s${section!.quick ? ', quick' : ''})`).join('; ')}.
+
+Every timing is a ratio against a baseline measured in the same run, in the same browser,
+against the same storage; absolute times are listed only to show the spread between rounds.
+
+${machineSection(r)}
+## Targets
+
+| area | measure | measured | goal | met |
+|---|---|---:|---:|:---:|
+${rows.map((row) => `| ${row.area} | ${row.what} | ${measuredText(row)} | ${row.sense} ${withUnit(String(row.goal), row.unit)} | ${row.met ? 'met' : '**not met**'} |`).join('\n')}
+
+![measured against each goal](bench/chart.svg)
+
+Text chart (the measure relative to its goal; \`|\` at 20 cells is the goal, longer is better):
+
+\`\`\`
+${rows.map(targetTextLine).join('\n')}
+\`\`\`
+${notMet(rows)}${weightSection(r)}${bigSection(r)}${manySection(r)}${mainThreadSection(r)}${scaleSection(r)}`;
 }

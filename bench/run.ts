@@ -1,17 +1,27 @@
 // `npm run bench`: weight of the builds, then uploads in headless Chromium against the demo
 // backend and the embedded dev storage, each timing as a ratio to a baseline of the same run.
-// Writes BENCHMARKS.md and bench/chart.svg. `--quick`: small sizes, one round (a smoke run).
+// Writes bench/results.json, and BENCHMARKS.md and the charts from it (bench/report.ts).
+//
+//   --quick               small sizes, one round: checks the harness in a minute
+//   --only scale,many     only these scenarios (weight, big, many, main-thread, scale); the others
+//                         keep their last results in bench/results.json, each section with its date
+//   --latency 0,50        the latencies (ms per HTTP exchange) the many-files scenario runs at
+//   --report              no run: BENCHMARKS.md and the charts again from bench/results.json
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { startDemoBackend, type DemoBackend } from '../demo/backend/demo-backend.ts';
-import { renderChart, renderReport, type Results } from './report.ts';
+import { startLatencySetup } from './latency.ts';
+import { call } from './page-call.ts';
+import { renderCharts, renderReport } from './report.ts';
+import { RESULTS_VERSION, SCENARIOS, type MainThread, type ManyAtLatency, type Phases, type Results, type Scenario, type Section } from './results.ts';
+import { runScale, type ScaleConfig } from './scale.ts';
 // The test runner's Chromium flags: no background traffic, exact heap figures and gc().
 import { CHROMIUM_ARGS } from '../test/helpers/chrome-launcher.mjs';
 import { folder, startStaticServer, type StaticServer } from '../test/helpers/node/static-server.ts';
@@ -19,22 +29,47 @@ import { measureSizes } from './sizes.ts';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../', import.meta.url));
-const quick = process.argv.includes('--quick');
+const resultsPath = join(root, 'bench/results.json');
 
-/** The issue's sizes; `--quick` shrinks them to check the harness in seconds. */
+const { values: options } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    latency: { type: 'string', default: '0,50' },
+    report: { type: 'boolean', default: false },
+  },
+});
+const quick = options.quick!;
+const only = options.only?.split(',').map((name) => name.trim()) ?? [...SCENARIOS];
+for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: no scenario "${name}" (${SCENARIOS.join(', ')})`);
+const selected = (scenario: Scenario) => only.includes(scenario);
+const latencies = options.latency!.split(',').map(Number);
+if (latencies.some((ms) => !Number.isInteger(ms) || ms < 0)) throw new Error('--latency: whole milliseconds, comma-separated');
+
+/** The issues' sizes; `--quick` shrinks them to check the harness in about a minute. */
 const config = quick
-  ? { bigBytes: 64 * 1024 ** 2, bigRounds: 1, manyCount: 100, manySize: 32 * 1024, manyRounds: 1, queued: 200, concurrency: 6 }
-  : { bigBytes: 1024 ** 3, bigRounds: 3, manyCount: 500, manySize: 32 * 1024, manyRounds: 3, queued: 1000, concurrency: 6 };
-
+  ? {
+      big: { bytes: 64 * 1024 ** 2, rounds: 1 },
+      many: { size: 32 * 1024, rounds: 1, concurrency: 6, count: (_ms: number) => 100 },
+      mainThread: { queued: 200, size: 32 * 1024, concurrency: 6 },
+      scale: { counts: [100, 1000], rounds: [1, 1], size: 4 * 1024, concurrency: 6, deadlineMs: 60_000 },
+    }
+  : {
+      big: { bytes: 1024 ** 3, rounds: 3 },
+      // 500 at 0 ms (the ten-thousand-files issue's size), 300 with latency (the round-trips issue's).
+      many: { size: 32 * 1024, rounds: 3, concurrency: 6, count: (ms: number) => (ms === 0 ? 500 : 300) },
+      mainThread: { queued: 1000, size: 32 * 1024, concurrency: 6 },
+      // A run past 150 s is stopped (its rate counts what it finished): at 10,000 files today's
+      // element would take far longer, and the whole bench would run for an hour on a busy machine.
+      scale: { counts: [100, 1000, 10_000], rounds: [3, 3, 1], size: 4 * 1024, concurrency: 6, deadlineMs: 150_000 },
+    };
+const scaleConfig: ScaleConfig = config.scale;
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 
-async function machine(browser: Browser): Promise<Results['machine']> {
+const oneMinuteLoad = () => Math.round(loadavg()[0]! * 10) / 10;
+
+async function machine(browser: Browser, loadAtStart: number): Promise<Results['machine']> {
   const cpuinfo = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const model = /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const debian = (await readFile('/etc/debian_version', 'utf8').catch(() => '')).trim();
@@ -46,6 +81,7 @@ async function machine(browser: Browser): Promise<Results['machine']> {
     node: process.version,
     chromium: browser.version(),
     os: `${process.platform} ${debian ? `Debian ${debian}` : ''}`.trim(),
+    load: { start: loadAtStart, end: oneMinuteLoad() },
   };
 }
 
@@ -90,23 +126,83 @@ async function curlUpload(backend: DemoBackend, path: string, bytes: number, nam
   return Number(seconds) * 1000;
 }
 
-type Bench = Record<string, (...args: number[]) => Promise<Record<string, number>>>;
-/** Calls `window.bench[name](...args)` in the page (the runner sees no DOM types: globalThis there). */
-const call = (page: Page, name: string, ...args: number[]) =>
-  page.evaluate(([fn, params]) => (globalThis as unknown as { bench: Bench }).bench[fn as string]!(...(params as number[])), [name, args] as const);
+/** The results kept from earlier runs: those of another format start afresh. */
+async function earlierResults(): Promise<Partial<Results>> {
+  try {
+    const earlier = JSON.parse(await readFile(resultsPath, 'utf8')) as Partial<Results>;
+    return earlier.version === RESULTS_VERSION ? earlier : {};
+  } catch {
+    return {};
+  }
+}
+
+async function writeReport(results: Results): Promise<void> {
+  for (const [name, svg] of Object.entries(renderCharts(results))) await writeFile(join(root, 'bench', name), svg);
+  await writeFile(join(root, 'BENCHMARKS.md'), renderReport(results));
+}
+
+const contenders = ['xhr', 'uppy', 'element', 'headless'] as const;
+const manyFunctions = { xhr: 'manyXhr', uppy: 'manyUppy', element: 'manyElement', headless: 'manyElementHeadless' } as const;
+
+/** The many-files rounds at one latency, the order rotated each round, with each run's phase times. */
+async function manyAt(page: Page, latencyMs: number, count: number): Promise<Omit<ManyAtLatency, 'preflights'>> {
+  const { size, rounds, concurrency } = config.many;
+  const result: Omit<ManyAtLatency, 'preflights'> = {
+    latencyMs,
+    count,
+    xhr: [],
+    uppy: [],
+    element: [],
+    headless: [],
+    heap: [],
+    phases: { xhr: [], uppy: [], element: [], headless: [] },
+  };
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < contenders.length; i++) {
+      const who = contenders[(i + round) % contenders.length]!;
+      await call(page, 'resetTimings');
+      const outcome = await call(page, manyFunctions[who], count, size, concurrency);
+      result[who].push(outcome.ms!);
+      result.phases[who].push(await call<Phases>(page, 'phases'));
+      if (who === 'element') result.heap.push(outcome);
+    }
+    log(
+      `many at ${latencyMs} ms, round ${round + 1}: ` + contenders.map((who) => `${who} ${result[who].at(-1)!.toFixed(0)} ms`).join(', '),
+    );
+  }
+  return result;
+}
 
 async function main(): Promise<void> {
+  if (options.report) {
+    const results = await earlierResults();
+    if (!results.machine) throw new Error(`--report: no results of format ${RESULTS_VERSION} in ${resultsPath}`);
+    await writeReport(results as Results);
+    log('wrote BENCHMARKS.md and the charts from bench/results.json');
+    return;
+  }
   const started = Date.now();
+  const loadAtStart = oneMinuteLoad();
   const work = await mkdtemp(join(tmpdir(), 'pu-bench-'));
   const dataDir = join(work, 'storage');
   let backend: DemoBackend | undefined;
   let browser: Browser | undefined;
   let site: StaticServer | undefined;
+  const results: Partial<Results> = { ...(await earlierResults()), version: RESULTS_VERSION };
+  const section = (begun: number): Section => ({
+    date: new Date().toISOString(),
+    seconds: Math.round((Date.now() - begun) / 1000),
+    quick,
+  });
   try {
-    log('npm run build');
-    await run('npm', ['run', 'build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
-    const sizes = measureSizes(root);
-    log(`standalone ${sizes.standalone.gzip} B gzip`);
+    if (selected('weight')) {
+      const begun = Date.now();
+      log('npm run build');
+      await run('npm', ['run', 'build'], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+      const sizes = measureSizes(root);
+      log(`standalone ${sizes.standalone.gzip} B gzip`);
+      results.weight = { ...section(begun), sizes };
+    }
 
     log('building the bench page (Vite, production)');
     const pageDir = join(work, 'page');
@@ -121,70 +217,82 @@ async function main(): Promise<void> {
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(`${site.url}/?api=${encodeURIComponent(backend.url)}`);
     await page.waitForSelector('body[data-ready]');
-    const heapAtStart = (await call(page, 'heap')) as unknown as number;
-
-    log(`writing a ${config.bigBytes} byte file`);
-    const bigPath = join(work, 'big.bin');
-    await makeBigFile(bigPath, config.bigBytes);
-    await page.setInputFiles('#picker', bigPath);
 
     // Warm-up (JIT, connections, the storage's first writes); not recorded.
     log('warm-up');
-    await call(page, 'manyXhr', 20, config.manySize, config.concurrency);
-    await call(page, 'manyUppy', 20, config.manySize, config.concurrency);
-    await call(page, 'manyElement', 20, config.manySize, config.concurrency);
-    await call(page, 'manyElementHeadless', 20, config.manySize, config.concurrency);
+    for (const who of contenders) await call(page, manyFunctions[who], 20, 32 * 1024, 6);
 
-    const big = { curl: [] as number[], xhr: [] as number[], element: [] as number[], heapElement: [] as number[], heapXhr: [] as number[] };
-    for (let round = 0; round < config.bigRounds; round++) {
-      big.curl.push(await curlUpload(backend, bigPath, config.bigBytes, `curl-${round}.bin`));
-      const xhr = await call(page, 'bigXhr');
-      big.xhr.push(xhr.ms!);
-      big.heapXhr.push(xhr.heapGrowth!);
-      const element = await call(page, 'bigElement');
-      big.element.push(element.ms!);
-      big.heapElement.push(element.heapGrowth!);
-      log(`big round ${round + 1}: curl ${big.curl.at(-1)!.toFixed(0)} ms, xhr ${xhr.ms!.toFixed(0)} ms, element ${element.ms!.toFixed(0)} ms`);
-    }
-
-    const many = { xhr: [] as number[], uppy: [] as number[], element: [] as number[], headless: [] as number[], heap: [] as Array<Record<string, number>> };
-    const order = ['xhr', 'uppy', 'element', 'headless'] as const;
-    const functions = { xhr: 'manyXhr', uppy: 'manyUppy', element: 'manyElement', headless: 'manyElementHeadless' } as const;
-    for (let round = 0; round < config.manyRounds; round++) {
-      // Rotated, so no contender always runs first (or last) in a round.
-      for (let i = 0; i < order.length; i++) {
-        const who = order[(i + round) % order.length]!;
-        const result = await call(page, functions[who], config.manyCount, config.manySize, config.concurrency);
-        many[who].push(result.ms!);
-        if (who === 'element') many.heap.push(result);
+    if (selected('big')) {
+      const begun = Date.now();
+      log(`writing a ${config.big.bytes} byte file`);
+      const bigPath = join(work, 'big.bin');
+      await makeBigFile(bigPath, config.big.bytes);
+      await page.setInputFiles('#picker', bigPath);
+      const big = { curl: [] as number[], xhr: [] as number[], element: [] as number[], heapElement: [] as number[], heapXhr: [] as number[] };
+      const longTasks = { xhr: [] as Array<{ longTasks: number; longestTask: number }>, element: [] as Array<{ longTasks: number; longestTask: number }> };
+      for (let round = 0; round < config.big.rounds; round++) {
+        big.curl.push(await curlUpload(backend, bigPath, config.big.bytes, `curl-${round}.bin`));
+        const xhr = await call(page, 'bigXhr');
+        big.xhr.push(xhr.ms!);
+        big.heapXhr.push(xhr.heapGrowth!);
+        longTasks.xhr.push({ longTasks: xhr.longTasks!, longestTask: xhr.longestTask! });
+        const element = await call(page, 'bigElement');
+        big.element.push(element.ms!);
+        big.heapElement.push(element.heapGrowth!);
+        longTasks.element.push({ longTasks: element.longTasks!, longestTask: element.longestTask! });
+        log(`big round ${round + 1}: curl ${big.curl.at(-1)!.toFixed(0)} ms, xhr ${xhr.ms!.toFixed(0)} ms, element ${element.ms!.toFixed(0)} ms`);
       }
-      log(
-        `many round ${round + 1}: xhr ${many.xhr.at(-1)!.toFixed(0)} ms, uppy ${many.uppy.at(-1)!.toFixed(0)} ms, ` +
-          `element ${many.element.at(-1)!.toFixed(0)} ms, headless ${many.headless.at(-1)!.toFixed(0)} ms`,
-      );
+      await rm(bigPath, { force: true });
+      results.big = { ...section(begun), config: config.big, ...big, longTasks };
     }
 
-    log(`main thread: ${config.queued} files queued`);
-    const mainThread = await call(page, 'mainThread', config.queued, config.manySize, config.concurrency);
-    const heapAtEnd = (await call(page, 'heap')) as unknown as number;
-    if (pageErrors.length > 0) throw new Error(`page errors:\n${pageErrors.join('\n')}`);
+    if (selected('many')) {
+      const begun = Date.now();
+      const heapAtStart = await call<number>(page, 'heap');
+      const byLatency: ManyAtLatency[] = [];
+      for (const ms of latencies) {
+        const count = config.many.count(ms);
+        if (ms === 0) {
+          byLatency.push({ ...(await manyAt(page, ms, count)), preflights: { backend: 0, storage: 0 } });
+          continue;
+        }
+        log(`many files with ${ms} ms per exchange (delaying proxies)`);
+        const setup = await startLatencySetup(backend, ms);
+        try {
+          await call(page, 'useApi', setup.api);
+          // New origins: connections and preflights first, not recorded.
+          for (const who of contenders) await call(page, manyFunctions[who], 12, config.many.size, config.many.concurrency);
+          byLatency.push({ ...(await manyAt(page, ms, count)), preflights: setup.preflights() });
+        } finally {
+          await call(page, 'useApi', backend.url);
+          await setup.close();
+        }
+      }
+      const heapAtEnd = await call<number>(page, 'heap');
+      const { count: _count, ...manyConfig } = config.many;
+      results.many = { ...section(begun), config: manyConfig, byLatency, heap: { atStart: heapAtStart, atEnd: heapAtEnd } };
+    }
 
-    const results: Results = {
-      quick,
-      config,
-      date: new Date().toISOString(),
-      durationSeconds: Math.round((Date.now() - started) / 1000),
-      machine: await machine(browser),
-      sizes,
-      big: { ...big, median: { curl: median(big.curl), xhr: median(big.xhr), element: median(big.element) } },
-      many: { ...many, median: { xhr: median(many.xhr), uppy: median(many.uppy), element: median(many.element), headless: median(many.headless) } },
-      mainThread,
-      heap: { atStart: heapAtStart, atEnd: heapAtEnd },
-    };
-    await writeFile(join(root, 'bench/chart.svg'), renderChart(results));
-    await writeFile(join(root, 'BENCHMARKS.md'), renderReport(results));
-    await writeFile(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
-    log(`wrote BENCHMARKS.md, bench/chart.svg and bench/results.json in ${results.durationSeconds} s`);
+    if (selected('main-thread')) {
+      const begun = Date.now();
+      const { queued, size, concurrency } = config.mainThread;
+      log(`main thread: ${queued} files queued`);
+      const measured = await call<MainThread>(page, 'mainThread', queued, size, concurrency);
+      results.mainThread = { ...section(begun), config: config.mainThread, ...measured };
+    }
+
+    if (selected('scale')) {
+      const begun = Date.now();
+      const rows = await runScale(page, scaleConfig, log);
+      results.scale = { ...section(begun), config: scaleConfig, rows };
+    }
+
+    if (pageErrors.length > 0) throw new Error(`page errors:\n${pageErrors.join('\n')}`);
+    results.machine = await machine(browser, loadAtStart);
+    const complete = results as Results;
+    await writeFile(resultsPath, JSON.stringify(complete, null, 2) + '\n');
+    await writeReport(complete);
+    log(`wrote bench/results.json, BENCHMARKS.md and the charts in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
     await browser?.close();
     await site?.close();

@@ -28,7 +28,7 @@ export interface DemoBackendOptions extends OpenStorageOptions {
 export interface DemoBackend {
   /** http://HOST:PORT, without a trailing slash; the routes are under /api. */
   url: string;
-  storage: Omit<DemoStorage, 'client' | 'close'>;
+  storage: Omit<DemoStorage, 'client' | 'signer' | 'close'>;
   /** Stops the backend, and the dev storage when it started one. */
   close(): Promise<void>;
 }
@@ -46,13 +46,15 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   // Each user signs, registers and completes only in their own folder: the sign handlers write
   // keys there, the register and multipart handlers accept no others.
   const where = { bucket: storage.bucket, client: storage.client, authorize: demoUser, keyPrefix: userFolder };
+  // Sign answers may point at another storage URL than the one the backend checks (bench latency proxy).
+  const signing = { ...where, client: storage.signer };
   const seed003 = createSeed003Handlers(storage);
 
   // The plain set-up POSTs through /api/sign; the R2-like one (storage without POST policies) only
   // PUTs: /api/sign-put for one request, /api/multipart for parts. All register through /api/register.
   const router = createRouter({
-    'POST /api/sign': createSignHandler({ ...where, maxSize: MAX_SIZE }),
-    'POST /api/sign-put': createSignHandler({ ...where, method: 'PUT', maxSize: MAX_SIZE }),
+    'POST /api/sign': createSignHandler({ ...signing, maxSize: MAX_SIZE }),
+    'POST /api/sign-put': createSignHandler({ ...signing, method: 'PUT', maxSize: MAX_SIZE }),
     'POST /api/multipart': createMultipartHandler({ ...where, maxSize: MAX_MULTIPART_SIZE }),
     'POST /api/register': createRegisterHandler({
       ...where,
@@ -84,7 +86,7 @@ export async function startDemoBackend(options: DemoBackendOptions = {}): Promis
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   url = `http://${host}:${address.port}`;
 
-  const { client: _client, close: closeStorage, ...described } = storage;
+  const { client: _client, signer: _signer, close: closeStorage, ...described } = storage;
   return {
     url,
     storage: described,

@@ -30,6 +30,8 @@ export interface DemoStorage {
   /** The dev storage's data folder. */
   dataDir?: string;
   client: S3Client;
+  /** Presigns what browsers get (POST forms, PUT URLs): `client`, or one addressed at `uploadEndpoint`. */
+  signer: S3Client;
   /** Whether objects can be linked straight at the storage (the dev storage serves anyone). */
   publicObjects: boolean;
   close(): Promise<void>;
@@ -44,10 +46,34 @@ export interface OpenStorageOptions {
   storagePort?: number;
   /** The dev storage's address. */
   storageHost?: string;
+  /**
+   * Where browsers upload, when they reach the storage at another address than the backend does
+   * (a proxy in front of it, a container's published port); the backend's own calls go straight.
+   */
+  uploadEndpoint?: string;
 }
 
 /** Opens the configured storage (checking its bucket), or starts the dev storage. */
 export async function openDemoStorage(options: OpenStorageOptions): Promise<DemoStorage> {
+  const storage = await openStorage(options);
+  if (options.uploadEndpoint === undefined) return storage;
+  const signer = createS3Client({
+    bucket: storage.bucket,
+    region: storage.region,
+    endpoint: options.uploadEndpoint,
+    credentials: options.s3?.credentials ?? { accessKeyId: DEV_STORAGE.accessKeyId, secretAccessKey: DEV_STORAGE.secretAccessKey },
+  });
+  return {
+    ...storage,
+    signer,
+    close: async () => {
+      signer.destroy();
+      await storage.close();
+    },
+  };
+}
+
+async function openStorage(options: OpenStorageOptions): Promise<DemoStorage> {
   if (options.s3) return openConfigured(options.s3);
   const dataDir = options.dataDir ?? DEV_STORAGE.dataDir;
   const dev = await startDevStorage({
@@ -72,6 +98,7 @@ export async function openDemoStorage(options: OpenStorageOptions): Promise<Demo
     endpoint: dev.url,
     dataDir,
     client,
+    signer: client,
     publicObjects: true,
     close: async () => {
       client.destroy();
@@ -94,6 +121,7 @@ async function openConfigured(config: S3Config): Promise<DemoStorage> {
     region: config.region,
     ...(config.endpoint && { endpoint: config.endpoint }),
     client,
+    signer: client,
     publicObjects: false,
     close: async () => client.destroy(),
   };

@@ -39,7 +39,7 @@ export function uploadPersonFileHandler(storage: DemoStorage): Handler {
     // A key ending in ${filename} makes the SDK write a starts-with condition on the prefix,
     // so the browser may append the file's name; the form then gets the bare prefix.
     // No success_action_status, as in Traffio's form: storage answers 204.
-    const post = await createPresignedPost(storage.client, {
+    const post = await createPresignedPost(storage.signer, {
       Bucket: storage.bucket,
       Key: `${prefix}\${filename}`,
       Conditions: [['content-length-range', 0, MAX_SIZE]],

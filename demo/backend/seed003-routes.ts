@@ -78,7 +78,7 @@ export function createSeed003Handlers(storage: DemoStorage): { create: Handler; 
 
   const sign = createSignHandler<TaskCaller>({
     bucket: storage.bucket,
-    client: storage.client,
+    client: storage.signer,
     maxSize: MAX_POST_SIZE,
     // S3 puts the uploaded file's name in place of ${filename}; the policy holds the folder.
     key: 'filename-variable',

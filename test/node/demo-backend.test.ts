@@ -101,6 +101,36 @@ describe('demo backend: plain set-up', () => {
   });
 });
 
+describe('demo backend: uploadEndpoint', () => {
+  let proxied: DemoBackend;
+  const uploadEndpoint = 'http://127.0.0.1:9/through/a/proxy';
+  before(async () => {
+    proxied = await startDemoBackend({ dataDir, uploadEndpoint });
+  });
+  after(() => proxied?.close());
+
+  it('points sign answers at the upload endpoint, while its own calls to storage go straight', async () => {
+    const { file } = someFile('proxied.txt', 'text/plain');
+    const response = await fetch(`${proxied.url}/api/sign`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ filename: file.name, contentType: file.type, size: file.size }),
+    });
+    const sign = (await response.json()) as { url: string; fields: Record<string, string>; key: string };
+    assert.equal(sign.url, `${uploadEndpoint}/uploads`);
+    // A POST policy's signature covers the form, not the URL: storage takes it at its own address.
+    const upload = await postToStorage(`${proxied.storage.endpoint}/uploads`, sign.fields, file);
+    assert.equal(upload.status, 201, await upload.clone().text());
+    // Register's HeadObject would fail at the upload endpoint (nothing listens on port 9).
+    const register = await fetch(`${proxied.url}/api/register`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ key: sign.key, filename: file.name, contentType: file.type, size: file.size }),
+    });
+    assert.equal(register.status, 200, await register.clone().text());
+  });
+});
+
 describe('demo backend: seed-000 style set-up', () => {
   const ask = { file_type: 'image/png', person_id: '15' };
 

@@ -15,11 +15,12 @@
 //               run out meanwhile)
 //   stall-N     read a little of the body, then stop reading and never answer
 //   delay-MS    delay every request, preflights too, by MS, then forward
+//   latency-MS  the same, on kept-alive connections: a slow link, not a fault (the bench's latency knob)
 //   random-P[-SEED]  each upload: with probability P % a slowdown or a drop, else forward;
 //               seeded by SEED, or by the token, so a run repeats
 //   none        forward everything
-// Injected faults never reach storage. Every answer says `Connection: close`: Chromium silently
-// resends a request that failed on a reused keep-alive socket, which would hide a drop from the page.
+// Injected faults never reach storage. Every answer but latency-MS's says `Connection: close`: Chromium
+// silently resends a request that failed on a reused keep-alive socket, which would hide a drop from the page.
 import { createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
@@ -68,15 +69,17 @@ interface Scenario {
   plan(n: number): Plan;
   /** Latency added to preflights too. */
   delay: number;
+  /** Answers leave the connection open for the next request, as a browser's link to a server does. */
+  keepAlive?: boolean;
 }
 
 function parseScenario(name: string, token: string): Scenario | undefined {
   if (name === 'none') return { plan: () => 'forward', delay: 0 };
-  const match = /^(slowdown|drop|stall|delay|random)-(\d+)(?:-(\d+))?$/.exec(name);
+  const match = /^(slowdown|drop|stall|delay|latency|random)-(\d+)(?:-(\d+))?$/.exec(name);
   if (!match) return undefined;
   const [, kind, number, extra] = match;
   const n = Number(number);
-  if (kind === 'delay') return { plan: () => ({ delay: n }), delay: n };
+  if (kind === 'delay' || kind === 'latency') return { plan: () => ({ delay: n }), delay: n, keepAlive: kind === 'latency' };
   if (kind === 'random') {
     const random = mulberry32(extra === undefined ? hash(token) : Number(extra));
     return {
@@ -228,8 +231,10 @@ export async function startFaultProxy(storage: string): Promise<FaultProxy> {
           entry.counters.storedKeys[key] = (entry.counters.storedKeys[key] ?? 0) + 1;
         }
       }
-      const back: OutgoingHttpHeaders = { ...answered.headers, connection: 'close' };
+      const back: OutgoingHttpHeaders = { ...answered.headers };
+      delete back.connection;
       delete back['keep-alive'];
+      if (!entry.scenario.keepAlive) back.connection = 'close';
       answered.on('error', () => res.destroy());
       if (res.destroyed) return void answered.resume();
       res.writeHead(status, back);
