@@ -138,7 +138,11 @@ describe('<presigned-uploader> UI', () => {
   });
 
   it('announces start and completion in the polite live region', async () => {
-    mockUploads();
+    // A sign answer that takes a while, so the start has a frame of its own to be shown in.
+    mockUploads(async () => {
+      await delay(300);
+      return HttpResponse.json(awsAnswer);
+    });
     const el = await uploader('endpoint="/api/sign"');
     const region = liveRegion(el);
     expect(region.getAttribute('role')).to.equal('status');
