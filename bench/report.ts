@@ -33,23 +33,24 @@ const LIMITS: Record<string, string> = {
     'spread of the same contender (see the runs below) is larger than the gap: the storage writes to the same disk in ' +
     'the same Node process as the runner. curl sends from a native process without that IPC hop.',
   'Many files':
-    'With the default UI the element renders and lays out its file list on each status change so that the DOM matches each ' +
-    'event a page handles; on 2 cores that costs main-thread time per file. Uppy\'s register calls run outside its concurrency limit.',
+    'The element renders at most once per frame and keeps its totals file by file (issue 11), yet with the default UI ' +
+    'each file still costs main-thread time beyond the bare loop: zod parses of the sign and register answers, the ' +
+    'register journal written to localStorage per file, the announcer and the rows in view. Headless is close to the loop.',
   Latency:
-    'Each file holds an upload slot through sign, POST and register, one round trip after another; Uppy registers outside ' +
-    'its slots. Signing ahead and registering outside the slot (issue 17) are what would lift this.',
+    'Register runs outside the upload slots and files are signed ahead while every slot sends bytes (issue 17), but a slot ' +
+    'still signs for itself at the start and whenever the plans ahead run out, and HTTP/1.1 caps the sign and register ' +
+    'calls to one backend at 6 connections; Uppy keeps more exchanges in flight.',
   Memory:
     'The heap left after the 500 files varies from run to run (0.2 to 2.1 MiB above its start has been seen). ' +
     'test/e2e/soak.test.ts proves with WeakRefs that the element and every File it held are collected, so the rest is ' +
     "not the uploader's objects; what it is (V8's compiled code and caches, most likely) was not analysed further.",
   'Main thread':
-    'Status changes render at once, not once per frame, so that the DOM matches each event (progress renders and ' +
-    '`upload-progress` events are batched per frame). Rows of a large batch are added 200 per frame, yet `addFiles` ' +
-    'of 1,000 files still validates and queues them in one task; a virtualized list would lower both.',
+    'Renders come at most once per frame, the list is virtual and `addFiles` works in 8 ms slices (issue 11). What long ' +
+    'tasks remain on this 2-core machine under load come with the bare loop too at 10,000 files; they were not analysed further.',
   Scale:
-    'Work per event grows with the number of files listed: each status change takes a snapshot of every file and walks ' +
-    'them for the totals, the form value and the next queued file, and renders the whole list; every row stays in the ' +
-    'shadow DOM (no virtual list), and `addFiles` validates and queues all files in one task (issue 11).',
+    'The cost per event no longer grows with the list (the shadow DOM and the renders per frame stay flat, heap per file ' +
+    'is under 1 KiB), but with the default UI a file still costs more main-thread time than in the bare loop (see Many files), ' +
+    'and at 10,000 files the element ran into the 150 s deadline on this loaded machine.',
 };
 
 function notMet(rows: Target[]): string {
