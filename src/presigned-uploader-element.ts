@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { UploadSnapshot, UploadStatus } from './engine/upload-queue.js';
-import { isActive } from './engine/upload-tally.js';
+import { isActive, PAUSABLE } from './engine/upload-tally.js';
 import type { FileRejectDetail, PresignedUploaderEventMap, UploadErrorDetail, UploadProgressDetail } from './events.js';
 import { dictionaryFor, fill, mergeStrings, type PartialStrings, type UploaderStrings } from './i18n/strings.js';
 import { styles } from './presigned-uploader.styles.js';
@@ -18,8 +18,6 @@ import { Thumbnails } from './ui/thumbnails.js';
 import { VirtualWindow } from './ui/virtual-window.js';
 import { UploadController, type AddedBatch } from './upload-controller.js';
 
-/** The files a pause button stops: until their bytes are stored. */
-const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
 
 type AnyDetail = Partial<UploadProgressDetail & UploadErrorDetail & FileRejectDetail> & { id: string; file: File };
 
@@ -448,10 +446,14 @@ export class PresignedUploaderElement extends LitElement {
     const { start, end } = this.#window.range(count);
     const rows: number[] = [];
     for (let index = start; index < end; index++) rows.push(index);
-    const focused = this.#focusedId === undefined ? -1 : queue.indexOf(this.#focusedId);
-    if (focused >= 0 && (focused < start || focused >= end)) rows.splice(focused < start ? 0 : rows.length, 0, focused);
-    const { stride } = this.#window;
     const key = (index: number) => (index < files ? queue.at(index)!.id : `${RESTORED}${restored[index - files]}`);
+    // The walk to find a focused row runs only when it is out of the window: not on every frame.
+    const focusedId = this.#focusedId;
+    if (focusedId !== undefined && !rows.some((index) => key(index) === focusedId)) {
+      const focused = queue.indexOf(focusedId);
+      if (focused >= 0) rows.splice(focused < start ? 0 : rows.length, 0, focused);
+    }
+    const { stride } = this.#window;
     return html`<ul
       part="file-list"
       role="list"

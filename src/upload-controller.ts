@@ -68,8 +68,6 @@ export class UploadController implements ReactiveController {
   readonly queue: UploadQueue;
   /** Files refused by validation, shown until dismissed. */
   readonly rejected: Rejection[] = [];
-  /** Grows with every change of the list or of a status (not with progress), so the host can skip work. */
-  revision = 0;
   readonly #host: ReactiveControllerHost;
   readonly #options: UploadControllerOptions;
   readonly #pendingProgress = new Map<string, UploadSnapshot>();
@@ -117,7 +115,6 @@ export class UploadController implements ReactiveController {
         this.#refuse(id, file, reason);
       },
       change: () => {
-        this.revision++;
         options.changed?.();
         host.requestUpdate();
       },
@@ -168,7 +165,6 @@ export class UploadController implements ReactiveController {
       this.#options.added?.({ accepted: batch.accepted, rejected: batch.rejected });
     }
     if (accepted.length > 0) this.queue.add(accepted);
-    this.revision++;
     this.#host.requestUpdate();
     if (this.#backlog.length > 0) setTimeout(() => this.#addSlice());
   }
@@ -220,7 +216,6 @@ export class UploadController implements ReactiveController {
       const index = this.rejected.findIndex((rejection) => rejection.id === id);
       if (index >= 0) this.rejected.splice(index, 1);
     }
-    this.revision++;
     this.#host.requestUpdate();
   }
 
@@ -270,7 +265,6 @@ export class UploadController implements ReactiveController {
   #refuse(id: string, file: File, reason: RejectReason): void {
     const rejection = { id, file, reason };
     this.rejected.push(rejection);
-    this.revision++;
     this.#options.emit('file-reject', rejection);
     this.#host.requestUpdate();
   }

@@ -678,6 +678,22 @@ describe('<presigned-uploader> contract details', () => {
     }
   });
 
+  it('pauses and resumes a queued file: status paused, upload-pause and upload-resume bubbling and composed', async () => {
+    const el = await uploader('endpoint="/api/sign" manual');
+    const events = record(el, ['upload-pause', 'upload-resume']);
+    el.addFiles([makeFile('a.jpg')]);
+    const { id, file } = el.files[0]!;
+    el.pause(id);
+    expect(el.files[0]!.status).to.equal('paused');
+    el.resume(id);
+    expect(el.files[0]!.status).to.equal('queued');
+    expect(events.names()).to.deep.equal(['upload-pause', 'upload-resume']);
+    for (const event of events.seen) {
+      expect(event.bubbles && event.composed, event.type).to.equal(true);
+      expect(event.detail).to.deep.equal({ id, file });
+    }
+  });
+
   it('fills {lastModified} in the sign body', async () => {
     const sign = mockJson('/api/sign', awsAnswer);
     mockStorage();

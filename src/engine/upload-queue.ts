@@ -5,7 +5,7 @@ import { sendToStorage } from './send-to-storage.js';
 import { sendWithValidSignature } from './send-with-valid-signature.js';
 import { UploadError, UploadPaused, type UploadErrorInfo, type UploadStage } from './upload-error.js';
 import type { StorageReceipt, UploadPlan } from './upload-plan.js';
-import { isActive, UploadTally } from './upload-tally.js';
+import { isActive, PAUSABLE, UploadTally } from './upload-tally.js';
 import { FileRejection, type RejectReason } from './validate-file.js';
 import { WaitingLine } from './waiting-line.js';
 import type { Transport } from './xhr-transport.js';
@@ -115,8 +115,6 @@ interface Entry {
 
 /** Parts of one multipart file in flight at once: a few connections fill most links. */
 const PART_CONCURRENCY = 4;
-/** Until its bytes are stored; a register call is too short to be worth pausing. */
-const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
 let lastId = 0;
 let lastSeq = 0;
 

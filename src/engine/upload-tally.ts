@@ -11,6 +11,8 @@ export interface Tallied {
 }
 
 const ACTIVE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading', 'registering', 'paused']);
+/** What a pause stops: a file until its bytes are stored (a register call is too short to be worth it). */
+export const PAUSABLE: ReadonlySet<UploadStatus> = new Set(['queued', 'signing', 'uploading']);
 
 export function isActive(status: UploadStatus): boolean {
   return ACTIVE.has(status);
