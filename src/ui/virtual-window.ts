@@ -41,8 +41,12 @@ export class VirtualWindow implements ReactiveController {
   #height = typeof innerHeight === 'number' ? innerHeight : 800;
   #range: RowRange = { start: 0, end: 0 };
   #count = 0;
+  /** The row measured last: measured again only when another row is first, or it resizes. */
+  #row?: HTMLElement;
   readonly #host: ReactiveControllerHost;
   readonly #onScroll = (): void => this.#measure();
+  // A layout read after every render would force a layout per frame while files upload.
+  readonly #resized = globalThis.ResizeObserver && new ResizeObserver(() => this.#row && this.#measureRow(this.#row));
 
   constructor(host: ReactiveControllerHost) {
     this.#host = host;
@@ -73,7 +77,16 @@ export class VirtualWindow implements ReactiveController {
         this.#measure();
       }
     }
-    const stride = row ? row.getBoundingClientRect().height + parseFloat(getComputedStyle(row).marginBottom) : 0;
+    if (row === (this.#row ?? null)) return;
+    if (this.#row) this.#resized?.unobserve(this.#row);
+    this.#row = row ?? undefined;
+    if (!row) return;
+    this.#resized?.observe(row);
+    this.#measureRow(row);
+  }
+
+  #measureRow(row: HTMLElement): void {
+    const stride = row.getBoundingClientRect().height + parseFloat(getComputedStyle(row).marginBottom);
     if (stride > 0 && Math.abs(stride - this.#stride) > 0.5) {
       this.#stride = stride;
       this.#host.requestUpdate();
@@ -90,7 +103,8 @@ export class VirtualWindow implements ReactiveController {
     removeEventListener('scroll', this.#onScroll, { capture: true });
     removeEventListener('resize', this.#onScroll);
     this.#list?.removeEventListener('scroll', this.#onScroll);
-    this.#list = undefined;
+    this.#list = this.#row = undefined;
+    this.#resized?.disconnect();
   }
 
   /** Reads where the list is in view; renders when that changes the window. */

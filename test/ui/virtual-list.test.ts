@@ -74,6 +74,20 @@ describe('<presigned-uploader> with thousands of files', () => {
     expect(cancelOf('f-1.txt'), 'a row that lost focus leaves with the window').to.not.exist;
   });
 
+  it('places the rows anew when their height changes after the first render (a font that loads late)', async () => {
+    const el = await uploader('endpoint="/api/sign" manual');
+    await addAll(el, files(20));
+    const [first, second] = list(el).querySelectorAll<HTMLElement>('li');
+    const height = first!.offsetHeight;
+    const gap = second!.offsetTop - first!.offsetTop - height;
+    el.style.fontSize = '40px';
+    await waitUntil(() => {
+      const [a, b] = list(el).querySelectorAll<HTMLElement>('li');
+      return b!.offsetTop - a!.offsetTop - a!.offsetHeight === gap;
+    }, 'the rows overlap after they grew');
+    expect(list(el).querySelector('li')!.offsetHeight).to.be.greaterThan(height);
+  });
+
   it('moves keyboard focus from row to row with Tab, past the rows first rendered', async () => {
     const el = await uploader('endpoint="/api/sign" manual');
     await addAll(el, files(2_000));
