@@ -1,5 +1,5 @@
 import type { MultipartSession, ResumeStore } from '../engine/multipart-upload.js';
-import { endpointKey, StoredList } from './stored-list.js';
+import { endpointPrefix, StoredMap } from './stored-map.js';
 
 interface UnfinishedUpload {
   /** The file as a picker hands it out again after a reload: name, size, date. */
@@ -8,7 +8,7 @@ interface UnfinishedUpload {
   savedAt: number;
 }
 
-const PREFIX = 'presigned-uploader:multipart-uploads:';
+const PREFIX = 'presigned-uploader:multipart-upload:';
 
 const identity = ({ name, size, lastModified }: File) => JSON.stringify([name, size, lastModified]);
 
@@ -17,22 +17,22 @@ const identity = ({ name, size, lastModified }: File) => JSON.stringify([name, s
  * the same file again after a reload or a crash continues the upload instead of starting over.
  */
 export class MultipartJournal implements ResumeStore {
-  readonly #list: StoredList<UnfinishedUpload>;
+  readonly #entries: StoredMap<UnfinishedUpload>;
 
   constructor(multipartEndpoint: string) {
-    this.#list = new StoredList(endpointKey(PREFIX, multipartEndpoint), isUnfinished);
+    this.#entries = new StoredMap(endpointPrefix(PREFIX, multipartEndpoint), isUnfinished);
   }
 
   load(file: File): MultipartSession | undefined {
-    return this.#list.read().find((upload) => upload.file === identity(file))?.session;
+    return this.#entries.get(identity(file))?.session;
   }
 
   save(file: File, session: MultipartSession): void {
-    this.#list.replace((upload) => upload.file === identity(file), { file: identity(file), session, savedAt: Date.now() });
+    this.#entries.set(identity(file), { file: identity(file), session, savedAt: Date.now() });
   }
 
   forget(file: File): void {
-    this.#list.replace((upload) => upload.file === identity(file));
+    this.#entries.delete(identity(file));
   }
 }
 

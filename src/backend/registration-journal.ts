@@ -1,6 +1,6 @@
 import type { StoredFile } from '../engine/upload-queue.js';
 import type { RegistrationRequest } from './backend-steps.js';
-import { endpointKey, StoredList } from './stored-list.js';
+import { endpointPrefix, StoredMap } from './stored-map.js';
 
 /** A register call still owed for bytes that storage already holds. */
 export interface PendingRegistration {
@@ -11,7 +11,7 @@ export interface PendingRegistration {
   savedAt: number;
 }
 
-const PREFIX = 'presigned-uploader:pending-registrations:';
+const PREFIX = 'presigned-uploader:pending-registration:';
 
 /**
  * Keeps owed register calls in localStorage, per register endpoint, so that a page that closes
@@ -19,23 +19,23 @@ const PREFIX = 'presigned-uploader:pending-registrations:';
  * for the same endpoint finishes the job. Headers are never kept: they may hold credentials.
  */
 export class RegistrationJournal {
-  readonly #list: StoredList<PendingRegistration>;
+  readonly #entries: StoredMap<PendingRegistration>;
 
   constructor(registerEndpoint: string) {
-    this.#list = new StoredList(endpointKey(PREFIX, registerEndpoint), isPending);
+    this.#entries = new StoredMap(endpointPrefix(PREFIX, registerEndpoint), isPending);
   }
 
   save(pending: PendingRegistration): void {
-    this.#list.replace((entry) => entry.id === pending.id, pending);
+    this.#entries.set(pending.id, pending);
   }
 
   remove(id: string): void {
-    this.#list.replace((entry) => entry.id === id);
+    this.#entries.delete(id);
   }
 
   /** The registrations still owed (a week at most), newest last. */
   pending(): PendingRegistration[] {
-    return this.#list.read();
+    return this.#entries.values();
   }
 }
 

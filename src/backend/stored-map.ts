@@ -5,66 +5,91 @@
 const MAX_AGE = 7 * 24 * 3600 * 1000;
 
 /**
- * A JSON list kept in localStorage under one key, each entry dated by `savedAt`; stale entries
- * are dropped as the list is read. Storage that is full, forbidden or holds something else reads
- * as an empty list and takes writes silently: what it keeps is a bonus (surviving a reload),
- * never a condition of an upload.
+ * JSON entries kept in localStorage, one key each under a common prefix, each dated by `savedAt`;
+ * stale entries are dropped as they are read. One key per entry keeps a write as small as the entry
+ * (a file's register call writes twice) and lets two tabs write their own entries without a
+ * read-modify-write race on a shared list. Storage that is full, forbidden or holds something else
+ * reads as empty and takes writes silently: what it keeps is a bonus (surviving a reload), never a
+ * condition of an upload.
  */
-export class StoredList<T extends { savedAt: number }> {
-  readonly #key: string;
+export class StoredMap<T extends { savedAt: number }> {
+  readonly #prefix: string;
   readonly #isEntry: (value: unknown) => value is T;
   readonly #storage: Storage | undefined;
   readonly #now: () => number;
 
   constructor(
-    key: string,
+    prefix: string,
     isEntry: (value: unknown) => value is T,
     { storage = safeLocalStorage(), now = Date.now }: { storage?: Storage | undefined; now?: () => number } = {},
   ) {
-    this.#key = key;
+    this.#prefix = prefix;
     this.#isEntry = isEntry;
     this.#storage = storage;
     this.#now = now;
   }
 
   /** The fresh entries, oldest first. */
-  read(): T[] {
-    const entries = this.#parse();
-    const fresh = entries.filter((entry) => this.#now() - entry.savedAt < MAX_AGE);
-    if (fresh.length !== entries.length) this.write(fresh);
-    return fresh;
-  }
-
-  /** Drops the entries `match` picks and adds `entry` at the end, if given; writes only on a change. */
-  replace(match: (entry: T) => boolean, entry?: T): void {
-    const entries = this.read();
-    const kept = entries.filter((existing) => !match(existing));
-    if (entry) kept.push(entry);
-    if (entry || kept.length !== entries.length) this.write(kept);
-  }
-
-  #parse(): T[] {
+  values(): T[] {
+    const keys: string[] = [];
     try {
-      const parsed: unknown = JSON.parse(this.#storage?.getItem(this.#key) ?? '[]');
-      return Array.isArray(parsed) ? parsed.filter(this.#isEntry) : [];
+      for (let i = 0; i < (this.#storage?.length ?? 0); i++) {
+        const key = this.#storage!.key(i);
+        if (key?.startsWith(this.#prefix)) keys.push(key);
+      }
     } catch {
       return [];
     }
+    const fresh: T[] = [];
+    for (const key of keys) {
+      const entry = this.#read(key);
+      if (entry && this.#now() - entry.savedAt < MAX_AGE) fresh.push(entry);
+      else this.#remove(key);
+    }
+    return fresh.sort((a, b) => a.savedAt - b.savedAt);
   }
 
-  write(entries: readonly T[]): void {
+  get(name: string): T | undefined {
+    const entry = this.#read(this.#prefix + name);
+    return entry && this.#now() - entry.savedAt < MAX_AGE ? entry : undefined;
+  }
+
+  set(name: string, entry: T): void {
     try {
-      if (entries.length === 0) this.#storage?.removeItem(this.#key);
-      else this.#storage?.setItem(this.#key, JSON.stringify(entries));
+      this.#storage?.setItem(this.#prefix + name, JSON.stringify(entry));
     } catch {
       // Full or forbidden: the upload goes on, it just cannot outlive the page.
     }
   }
+
+  delete(name: string): void {
+    this.#remove(this.#prefix + name);
+  }
+
+  #read(key: string): T | undefined {
+    try {
+      const parsed: unknown = JSON.parse(this.#storage?.getItem(key) ?? 'null');
+      return this.#isEntry(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #remove(key: string): void {
+    try {
+      this.#storage?.removeItem(key);
+    } catch {
+      // Forbidden: nothing was kept either.
+    }
+  }
 }
 
-/** The storage key of a list that belongs to one endpoint (absolute, so relative spellings agree). */
-export function endpointKey(prefix: string, endpoint: string): string {
-  return prefix + new URL(endpoint, globalThis.document?.baseURI).href;
+/**
+ * The key prefix of the entries that belong to one endpoint (absolute, so relative spellings
+ * agree). An absolute URL holds no space, so the prefix of one endpoint never starts another's.
+ */
+export function endpointPrefix(prefix: string, endpoint: string): string {
+  return `${prefix}${new URL(endpoint, globalThis.document?.baseURI).href} `;
 }
 
 function safeLocalStorage(): Storage | undefined {
