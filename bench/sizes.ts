@@ -19,7 +19,7 @@ export interface GroupSize {
 
 export interface Sizes {
   standalone: { raw: number; gzip: number };
-  /** The npm library build (lit and zod left as imports), unminified as published: its browser files. */
+  /** The npm library build (lit and zod left as imports) as published, code unminified and Lit templates minified: its browser files. */
   library: { files: string[]; raw: number; gzip: number };
   /** Minified, from the standalone file: everything but lit (src/ and zod). */
   ownWithZod: { raw: number; gzip: number };

@@ -23,9 +23,12 @@ const BUDGET = { standalone: 15_000, ownCode: 7_000 };
  * 12: +455 B), image resizing and pause (issue 15: +1,682 B), and the work per file that does not
  * grow with the list plus sign-ahead (issues 11 and 17: a tally, a waiting line, sliced adds, the
  * virtual list, batch announcements, dropped folders, three kinds of slot: +3,190 B), and custom
- * states that degrade in older browsers (issue 13: +184 B).
+ * states that degrade in older browsers (issue 13: +184 B). Lowered when the builds began to
+ * minify the markup and CSS of Lit's templates and the standalone file dropped its bundler-only
+ * annotations (vite.config.ts): this test measured 34,291 -> 33,797 B standalone and
+ * 21,716 -> 21,367 B own code.
  */
-const CEILING = { standalone: 34_400, ownCode: 21_800 };
+const CEILING = { standalone: 33_900, ownCode: 21_450 };
 
 describe('bundle size', () => {
   let outDir = '';
