@@ -292,7 +292,7 @@ export class UploadController implements ReactiveController {
   #forget(id: string): void {
     const recovered = this.#recovered.delete(id);
     const journaled = this.#journaled.delete(id);
-    // Only these have an entry: skipping the others spares cancelling 10,000 files as many localStorage reads.
+    // Only these have an entry: skipping the others spares cancelling 10,000 files as many localStorage calls.
     if (!recovered && !journaled) return;
     const { registerEndpoint } = this.#options.backend();
     if (registerEndpoint) new RegistrationJournal(registerEndpoint).remove(id);
