@@ -11,6 +11,8 @@ const EXACT_PLACEHOLDER = /^\{(\w+)\}$/;
 
 /** Parses a `sign-body` / `register-body` attribute; bad JSON is a configuration error of that stage. */
 export function parseBodyTemplate(json: string, stage: 'sign' | 'register'): unknown {
+  // Checked and used for every file: parsed once (filling never changes a template).
+  if (parsedTemplates.has(json)) return parsedTemplates.get(json);
   let template: unknown;
   try {
     template = JSON.parse(json);
@@ -22,8 +24,13 @@ export function parseBodyTemplate(json: string, stage: 'sign' | 'register'): unk
   if (depth(template) > MAX_DEPTH) {
     throw new UploadError(stage, 'InvalidTemplate', `The ${stage}-body attribute nests deeper than ${MAX_DEPTH} levels.`);
   }
+  if (parsedTemplates.size >= 16) parsedTemplates.clear();
+  parsedTemplates.set(json, template);
   return template;
 }
+
+/** Valid templates already parsed, by their JSON text. */
+const parsedTemplates = new Map<string, unknown>();
 
 const MAX_DEPTH = 64;
 

@@ -1,3 +1,5 @@
+import { httpUrl } from '../engine/upload-error.js';
+
 /**
  * Entries older than this point at uploads storage and backends have long forgotten: buckets
  * commonly abort incomplete multipart uploads and sweep unregistered objects after days.
@@ -89,7 +91,7 @@ export class StoredMap<T extends { savedAt: number }> {
  * agree). An absolute URL holds no space, so the prefix of one endpoint never starts another's.
  */
 export function endpointPrefix(prefix: string, endpoint: string): string {
-  return `${prefix}${new URL(endpoint, globalThis.document?.baseURI).href} `;
+  return `${prefix}${httpUrl(endpoint, 'register', 'The endpoint')} `;
 }
 
 function safeLocalStorage(): Storage | undefined {

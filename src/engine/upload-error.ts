@@ -56,14 +56,24 @@ export function isAbortError(error: unknown): boolean {
 
 /** Only http(s) URLs are ever contacted; anything else (javascript:, data:, file:) is refused. */
 export function httpUrl(url: string, stage: UploadStage, what: string): string {
+  const base = globalThis.document?.baseURI;
+  const key = `${base} ${url}`;
+  const known = checkedUrls.get(key);
+  if (known) return known;
   let parsed: URL;
   try {
-    parsed = new URL(url, globalThis.document?.baseURI);
+    parsed = new URL(url, base);
   } catch {
     throw new UploadError(stage, 'InvalidUrl', `${what} is not a valid URL: ${url}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new UploadError(stage, 'InvalidUrl', `${what} must be an http(s) URL, not ${parsed.protocol}`);
   }
+  // The same few endpoints are checked several times for every file: parse each once.
+  if (checkedUrls.size >= 64) checkedUrls.clear();
+  checkedUrls.set(key, parsed.href);
   return parsed.href;
 }
+
+/** Valid http(s) URLs already resolved, by `baseURI url`. */
+const checkedUrls = new Map<string, string>();
