@@ -26,9 +26,10 @@ const BUDGET = { standalone: 15_000, ownCode: 7_000 };
  * states that degrade in older browsers (issue 13: +184 B). Lowered when the builds began to
  * minify the markup and CSS of Lit's templates and the standalone file dropped its bundler-only
  * annotations (vite.config.ts): this test measured 34,291 -> 33,797 B standalone and
- * 21,716 -> 21,367 B own code.
+ * 21,716 -> 21,367 B own code. Raised for one localStorage key per journal entry and the URLs and
+ * body templates parsed once (less work per file: +198 B standalone, 33,995 B; own code 21,543 B).
  */
-const CEILING = { standalone: 33_900, ownCode: 21_450 };
+const CEILING = { standalone: 34_100, ownCode: 21_650 };
 
 describe('bundle size', () => {
   let outDir = '';
