@@ -10,7 +10,7 @@ import {
 import { multipartSteps } from './backend/multipart-steps.js';
 import { RegistrationJournal } from './backend/registration-journal.js';
 import { browserNetwork } from './engine/browser-network.js';
-import { UploadQueue, type QueueConfig, type StoredFile, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
+import { UploadQueue, type QueueConfig, type Registration, type StoredFile, type UploadSnapshot, type UploadSteps } from './engine/upload-queue.js';
 import { FileRejection, rejectReason, type FileRules, type RejectReason } from './engine/validate-file.js';
 import { createXhrTransport, type Transport } from './engine/xhr-transport.js';
 import type { PresignedUploaderEventMap } from './events.js';
@@ -245,6 +245,7 @@ export class UploadController implements ReactiveController {
       register: registerEndpoint
         ? (upload, stored, signal) => this.#register({ ...backend, registerEndpoint }, upload, stored, signal)
         : undefined,
+      owe: registerEndpoint ? (upload, stored) => this.#owe({ ...backend, registerEndpoint }, upload, stored) : undefined,
       network: browserNetwork,
       multipart: multipartEndpoint ? multipartSteps({ ...backend, multipartEndpoint }) : undefined,
     };
@@ -269,21 +270,22 @@ export class UploadController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Registers a stored file; the call is kept in the journal until the backend answers, so a reload or a failure loses nothing. */
-  async #register(
-    backend: BackendConfig & { registerEndpoint: string },
-    { id, file, total }: { id: string; file: File; total: number },
-    stored: StoredFile,
-    signal: AbortSignal,
-  ): Promise<unknown> {
+  /** Keeps the register call a stored file owes in the journal until the backend answers, so a reload or a failure loses nothing. */
+  #owe(backend: BackendConfig & { registerEndpoint: string }, { id, file, total }: Registration, stored: StoredFile): void {
     const request = this.#recovered.get(id) ?? registrationRequest(backend, file, stored);
-    const journal = new RegistrationJournal(backend.registerEndpoint);
     const { name, type, lastModified } = file;
-    journal.save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
+    new RegistrationJournal(backend.registerEndpoint).save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
     this.#journaled.add(id);
     adopted.add(id);
+  }
+
+  /** Registers a stored file, journaled first unless it already is (a retry, or a call owed since the bytes were stored). */
+  async #register(backend: BackendConfig & { registerEndpoint: string }, upload: Registration, stored: StoredFile, signal: AbortSignal): Promise<unknown> {
+    const { id } = upload;
+    if (!this.#journaled.has(id)) this.#owe(backend, upload, stored);
+    const request = this.#recovered.get(id) ?? registrationRequest(backend, upload.file, stored);
     const answer = await sendRegistration(request, backend.headers, signal);
-    journal.remove(id);
+    new RegistrationJournal(backend.registerEndpoint).remove(id);
     this.#journaled.delete(id);
     this.#recovered.delete(id);
     return answer;

@@ -335,6 +335,21 @@ describe('<presigned-uploader>', () => {
     expect(Object.keys(localStorage).length).to.equal(0);
   });
 
+  it('journals the register call of stored bytes still waiting for a register slot', async () => {
+    mockJson('/api/sign', awsAnswer);
+    mockStorage();
+    let registering!: () => void;
+    const reached = new Promise<void>((resolve) => (registering = resolve));
+    worker.use(http.post('/api/register', () => (registering(), new Promise<Response>(() => {}))));
+    const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register" register-concurrency="1"');
+    el.addFiles([makeFile('a.txt'), makeFile('b.txt')]);
+    await reached;
+    await waitUntil(() => el.files.every((file) => file.status === 'registering'), 'both files stored');
+    // One register call is out, the other waits for the slot: a reload now must lose neither.
+    expect(Object.keys(localStorage).length).to.equal(2);
+    el.cancel();
+  });
+
   it('fills every register placeholder from the storage answer', async () => {
     mockJson('/api/sign', { ...awsAnswer, fileId: 'f-9', fields: { ...awsAnswer.fields, success_action_status: '201' } });
     mockStorage(() =>

@@ -35,6 +35,13 @@ export interface UploadResult extends StoredFile {
 }
 
 /** The I/O the queue drives, read at the moment each step runs so configuration changes apply. */
+/** What a register call is about: the file as uploaded (resized or not) and its size. */
+export interface Registration {
+  id: string;
+  file: File;
+  total: number;
+}
+
 export interface UploadSteps {
   /** Throws a configuration error before anything is sent. */
   check(): void;
@@ -46,7 +53,12 @@ export interface UploadSteps {
   sign(file: File, signal: AbortSignal): Promise<UploadPlan>;
   transport: Transport;
   /** Absent: there is no register step. */
-  register?: (upload: { id: string; file: File; total: number }, stored: StoredFile, signal: AbortSignal) => Promise<unknown>;
+  register?: (upload: Registration, stored: StoredFile, signal: AbortSignal) => Promise<unknown>;
+  /**
+   * Told as soon as storage holds the bytes of a file with a register step, before the call waits
+   * for a register slot: from then on the call is owed, and may be kept to survive the page.
+   */
+  owe?: (upload: Registration, stored: StoredFile) => void;
   /** Default: always online. */
   network?: Network;
   /** Files larger than `multipartThreshold` go up as S3 multipart uploads; absent: every file is one request. */
@@ -456,9 +468,15 @@ export class UploadQueue {
 
   /** The bytes are stored: the register call waits for a slot of its own, or the file is complete. */
   #afterStored(entry: Entry, signal?: AbortSignal): void {
-    if (!this.#steps().register) return this.#complete(entry, entry.stored!, signal);
+    const { register, owe } = this.#steps();
+    if (!register) return this.#complete(entry, entry.stored!, signal);
     this.#set(entry, 'registering', signal);
+    owe?.(this.#registration(entry), entry.stored!);
     this.#toRegister.push(entry);
+  }
+
+  #registration(entry: Entry): Registration {
+    return { id: entry.id, file: entry.body ?? entry.file, total: entry.total };
   }
 
   async #register(entry: Entry): Promise<void> {
@@ -467,7 +485,7 @@ export class UploadQueue {
     try {
       const { register, network } = this.#steps();
       const stored = entry.stored!;
-      const upload = { id: entry.id, file: entry.body ?? entry.file, total: entry.total };
+      const upload = this.#registration(entry);
       const registration = register && (await withRetries(() => register(upload, stored, signal), this.#config(), signal, network));
       this.#complete(entry, register ? { ...stored, registration } : stored, signal);
     } catch (error) {
