@@ -2,10 +2,17 @@
 import type { Contender, LongTasks, MainThread, Phases, ScaleRun } from './page/shapes.ts';
 import type { Sizes } from './sizes.ts';
 
-export { CONTENDERS, type Contender, type LongTasks, type MainThread, type Phases, type ScaleRun } from './page/shapes.ts';
+export { CONTENDERS, type Contender, type LongTasks, type MainThread, type Phases, type PhaseTimes, type ScaleRun } from './page/shapes.ts';
 
-/** Bump when the shape changes: a results.json of another version is not merged into. */
+/**
+ * Bump when the shape changes: a results.json of another version is not merged into. Fields added
+ * as optional (a many entry's `protocol`, the phases' wait, exchange and busy figures) need none:
+ * the report reads results from before them.
+ */
 export const RESULTS_VERSION = 2;
+
+/** How the page reaches the backend: HTTP/1.1 (Chromium: 6 connections per host) or HTTP/2 (one connection, many streams). */
+export type BackendProtocol = 'http/1.1' | 'h2';
 
 export const SCENARIOS = ['weight', 'big', 'many', 'main-thread', 'scale'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
@@ -19,14 +26,19 @@ export interface Section {
   quick: boolean;
 }
 
-/** The many-files scenario at one latency: each contender's times per round (ms). */
+/** The many-files scenario at one latency and backend protocol: each contender's times per round (ms). */
 export interface ManyAtLatency extends Record<Contender, number[]> {
   latencyMs: number;
+  /**
+   * What the page's sign and register calls went over, as Resource Timing saw it (`nextHopProtocol`).
+   * Absent in results from before it was recorded: those ran over HTTP/1.1.
+   */
+  protocol?: BackendProtocol;
   count: number;
   /** The element's heap figures per round (bytes, relative to before the round). */
   heap: Array<Record<string, number>>;
   phases: Record<Contender, Phases[]>;
-  /** Preflights the delaying proxies saw (0 without latency: no proxies). */
+  /** Preflights the delaying proxies (or the HTTP/2 front) saw (0 without latency: no proxies). */
   preflights: { backend: number; storage: number };
 }
 

@@ -5,7 +5,8 @@
 //   --quick               small sizes, one round: checks the harness in a minute
 //   --only scale,many     only these scenarios (weight, big, many, main-thread, scale); the others
 //                         keep their last results in bench/results.json, each section with its date
-//   --latency 0,50        the latencies (ms per HTTP exchange) the many-files scenario runs at
+//   --latency 0,50,50h2   the latencies (ms per HTTP exchange) the many-files scenario runs at;
+//                         `h2` after one: the page reaches the backend over HTTP/2 (bench/h2-front.ts)
 //   --report              no run: BENCHMARKS.md and the charts again from bench/results.json
 import { execFile } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -20,7 +21,7 @@ import { startDemoBackend, type DemoBackend } from '../demo/backend/demo-backend
 import { startLatencySetup } from './latency.ts';
 import { call } from './page-call.ts';
 import { renderCharts, renderReport } from './report.ts';
-import { RESULTS_VERSION, SCENARIOS, type MainThread, type ManyAtLatency, type Phases, type Results, type Scenario, type Section } from './results.ts';
+import { RESULTS_VERSION, SCENARIOS, type BackendProtocol, type MainThread, type ManyAtLatency, type Phases, type Results, type Scenario, type Section } from './results.ts';
 import { runScale, type ScaleConfig } from './scale.ts';
 // The test runner's Chromium flags: no background traffic, exact heap figures and gc().
 import { CHROMIUM_ARGS } from '../test/helpers/chrome-launcher.mjs';
@@ -35,7 +36,7 @@ const { values: options } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
-    latency: { type: 'string', default: '0,50' },
+    latency: { type: 'string', default: '0,50,50h2' },
     report: { type: 'boolean', default: false },
   },
 });
@@ -43,8 +44,11 @@ const quick = options.quick!;
 const only = options.only?.split(',').map((name) => name.trim()) ?? [...SCENARIOS];
 for (const name of only) if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--only: no scenario "${name}" (${SCENARIOS.join(', ')})`);
 const selected = (scenario: Scenario) => only.includes(scenario);
-const latencies = options.latency!.split(',').map(Number);
-if (latencies.some((ms) => !Number.isInteger(ms) || ms < 0)) throw new Error('--latency: whole milliseconds, comma-separated');
+const latencies = options.latency!.split(',').map((entry): { ms: number; protocol: BackendProtocol } => {
+  const match = /^(\d+)(h2)?$/.exec(entry.trim());
+  if (!match) throw new Error(`--latency: whole milliseconds, each with an optional h2, comma-separated (not "${entry}")`);
+  return { ms: Number(match[1]), protocol: match[2] ? 'h2' : 'http/1.1' };
+});
 
 /** The issues' sizes; `--quick` shrinks them to check the harness in about a minute. */
 const config = quick
@@ -144,11 +148,15 @@ async function writeReport(results: Results): Promise<void> {
 const contenders = ['xhr', 'uppy', 'element', 'headless'] as const;
 const manyFunctions = { xhr: 'manyXhr', uppy: 'manyUppy', element: 'manyElement', headless: 'manyElementHeadless' } as const;
 
-/** The many-files rounds at one latency, the order rotated each round, with each run's phase times. */
-async function manyAt(page: Page, latencyMs: number, count: number): Promise<Omit<ManyAtLatency, 'preflights'>> {
+/**
+ * The many-files rounds at one latency, the order rotated each round, with each run's phase times.
+ * Throws when the page's backend calls went over another protocol than `protocol`.
+ */
+async function manyAt(page: Page, latencyMs: number, protocol: BackendProtocol, count: number): Promise<Omit<ManyAtLatency, 'preflights'>> {
   const { size, rounds, concurrency } = config.many;
   const result: Omit<ManyAtLatency, 'preflights'> = {
     latencyMs,
+    protocol,
     count,
     xhr: [],
     uppy: [],
@@ -163,11 +171,15 @@ async function manyAt(page: Page, latencyMs: number, count: number): Promise<Omi
       await call(page, 'resetTimings');
       const outcome = await call(page, manyFunctions[who], count, size, concurrency);
       result[who].push(outcome.ms!);
-      result.phases[who].push(await call<Phases>(page, 'phases'));
+      const phases = await call<Phases>(page, 'phases');
+      if (phases.backendProtocols?.join() !== protocol) {
+        throw new Error(`many at ${latencyMs} ms: ${who}'s backend calls went over ${phases.backendProtocols?.join(', ') || 'nothing'}, not ${protocol}`);
+      }
+      result.phases[who].push(phases);
       if (who === 'element') result.heap.push(outcome);
     }
     log(
-      `many at ${latencyMs} ms, round ${round + 1}: ` + contenders.map((who) => `${who} ${result[who].at(-1)!.toFixed(0)} ms`).join(', '),
+      `many at ${latencyMs} ms over ${protocol}, round ${round + 1}: ` + contenders.map((who) => `${who} ${result[who].at(-1)!.toFixed(0)} ms`).join(', '),
     );
   }
   return result;
@@ -210,7 +222,9 @@ async function main(): Promise<void> {
     // No /api on this origin: the page calls the backend cross-origin, as a real site calls storage.
     site = await startStaticServer(folder(pageDir));
     backend = await startDemoBackend({ dataDir });
-    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // The HTTP/2 front's certificate is self-signed (browsers speak HTTP/2 only over TLS).
+    const args = [...CHROMIUM_ARGS, '--ignore-certificate-errors'];
+    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || '/usr/bin/chromium', args });
     const context = await browser.newContext();
     const page = await context.newPage();
     const pageErrors: string[] = [];
@@ -250,19 +264,19 @@ async function main(): Promise<void> {
       const begun = Date.now();
       const heapAtStart = await call<number>(page, 'heap');
       const byLatency: ManyAtLatency[] = [];
-      for (const ms of latencies) {
+      for (const { ms, protocol } of latencies) {
         const count = config.many.count(ms);
-        if (ms === 0) {
-          byLatency.push({ ...(await manyAt(page, ms, count)), preflights: { backend: 0, storage: 0 } });
+        if (ms === 0 && protocol === 'http/1.1') {
+          byLatency.push({ ...(await manyAt(page, ms, protocol, count)), preflights: { backend: 0, storage: 0 } });
           continue;
         }
-        log(`many files with ${ms} ms per exchange (delaying proxies)`);
-        const setup = await startLatencySetup(backend, ms);
+        log(`many files with ${ms} ms per exchange, the backend over ${protocol} (delaying proxies)`);
+        const setup = await startLatencySetup(backend, ms, protocol, work);
         try {
           await call(page, 'useApi', setup.api);
           // New origins: connections and preflights first, not recorded.
           for (const who of contenders) await call(page, manyFunctions[who], 12, config.many.size, config.many.concurrency);
-          byLatency.push({ ...(await manyAt(page, ms, count)), preflights: setup.preflights() });
+          byLatency.push({ ...(await manyAt(page, ms, protocol, count)), preflights: setup.preflights() });
         } finally {
           await call(page, 'useApi', backend.url);
           await setup.close();

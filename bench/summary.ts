@@ -1,6 +1,6 @@
 // The figures the report and its charts show, computed from the raw runs in results.json: rates
 // from medians, each ratio taken within one run (one scenario at one size, one latency).
-import { CONTENDERS, type Contender, type ManyAtLatency, type Phases, type ScaleRow, type ScaleRun } from './results.ts';
+import { CONTENDERS, type Contender, type ManyAtLatency, type Phases, type PhaseTimes, type ScaleRow, type ScaleRun } from './results.ts';
 import { median } from './stats.ts';
 
 export type ByContender<T> = Record<Contender, T>;
@@ -13,13 +13,22 @@ export function manyRates(many: ManyAtLatency): { rate: ByContender<number>; vsX
   return { rate, vsXhr: byContender((who) => rate[who] / rate.xhr) };
 }
 
-/** The medians over rounds of each phase figure. */
-export function phaseMedians(runs: Phases[]): Phases {
-  const of = (pick: (phases: Phases) => number) => median(runs.map(pick));
+/** The medians over rounds of each phase figure; NaN for one the runs did not record (older results). */
+export function phaseMedians(runs: Phases[]): Required<Phases> {
+  const of = (pick: (phases: Phases) => number | null | undefined) => median(runs.map((p) => pick(p) ?? NaN).filter(Number.isFinite));
+  const times = (pick: (phases: Phases) => PhaseTimes | undefined): PhaseTimes => ({
+    sign: of((p) => pick(p)?.sign),
+    upload: of((p) => pick(p)?.upload),
+    register: of((p) => pick(p)?.register),
+  });
   return {
     sign: of((p) => p.sign),
     upload: of((p) => p.upload),
     register: of((p) => p.register),
+    wait: times((p) => p.wait),
+    exchange: times((p) => p.exchange),
+    backendBusy: of((p) => p.backendBusy),
+    backendProtocols: [...new Set(runs.flatMap((p) => p.backendProtocols ?? []))].sort(),
     maxFilesInFlight: of((p) => p.maxFilesInFlight),
     maxUploadsInFlight: of((p) => p.maxUploadsInFlight),
     exchanges: of((p) => p.exchanges),

@@ -7,12 +7,29 @@ export interface LongTasks {
   longestTask: number;
 }
 
-/** One run's phases, from Resource Timing in the page. */
-export interface Phases {
-  /** Medians of the exchanges' durations, ms. */
+/** A figure for each of a file's three exchanges. */
+export interface PhaseTimes {
   sign: number;
   upload: number;
   register: number;
+}
+
+/** One run's phases, from Resource Timing in the page; `sign`, `upload`, `register`: medians of the whole durations (startTime to responseEnd), ms. */
+export interface Phases extends PhaseTimes {
+  /**
+   * Medians of the wait for a connection (startTime to requestStart; a CORS preflight falls in it too), ms.
+   * NaN (null in JSON) where the server sent no Timing-Allow-Origin; absent in results from before it was measured.
+   */
+  wait?: PhaseTimes;
+  /** Medians of the exchange itself (requestStart to responseEnd), ms; the same caveats. */
+  exchange?: PhaseTimes;
+  /**
+   * Sign and register exchanges in progress (requestStart to responseEnd), time-weighted mean over the run
+   * (first startTime to last responseEnd): over HTTP/1.1, the backend connections busy, of Chromium's 6 per host.
+   */
+  backendBusy?: number;
+  /** The protocols the sign and register answers came over (`nextHopProtocol`, e.g. `http/1.1`, `h2`). */
+  backendProtocols?: string[];
   /** Most files between their sign going out and their register answer. */
   maxFilesInFlight: number;
   /** Most storage POSTs open at once. */

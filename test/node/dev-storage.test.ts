@@ -708,6 +708,7 @@ describe('dev storage', () => {
       assert.equal(response.headers.get('access-control-allow-headers'), 'content-type,x-requested-with');
       assert.match(response.headers.get('access-control-max-age') ?? '', /^\d+$/);
       assert.equal(response.headers.get('access-control-allow-credentials'), null);
+      assert.equal(response.headers.get('timing-allow-origin'), '*');
     });
 
     it('refuses a preflight without an Origin or for a method the rule does not allow', async () => {
@@ -719,7 +720,7 @@ describe('dev storage', () => {
       );
     });
 
-    it('lets pages read ETag, Location and the request id on successes and errors alike', async () => {
+    it('lets pages read ETag, Location, the request id and the timing on successes and errors alike', async () => {
       const plan = await presign({ Key: 'cors.txt' });
       const form = new FormData();
       for (const [name, value] of Object.entries(plan.fields)) form.append(name, value);
@@ -731,6 +732,8 @@ describe('dev storage', () => {
         assert.equal(response.headers.get('access-control-allow-origin'), '*');
         assert.equal(response.headers.get('access-control-expose-headers'), 'ETag, Location, x-amz-request-id');
         assert.equal(response.headers.get('access-control-allow-credentials'), null);
+        // Resource Timing shows a cross-origin request's parts (the wait for a connection) only with it.
+        assert.equal(response.headers.get('timing-allow-origin'), '*');
       }
       assert.deepEqual([success.status, failure.status, refused.status], [204, 404, 403]);
     });

@@ -52,9 +52,12 @@ export interface FaultProxy {
   close(): Promise<void>;
 }
 
+// The storage's CORS headers, on the proxy's own answers too. Forwarded answers keep all of storage's
+// headers but the connection's own (Timing-Allow-Origin included: the bench's phases need it).
 const S3_CORS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'ETag, Location, x-amz-request-id',
+  'Timing-Allow-Origin': '*',
 };
 const SLOWDOWN_XML =
   '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>' +
