@@ -153,6 +153,8 @@ export class UploadQueue {
   #uploading = 0;
   /** Files signing or signed ahead of a slot. */
   #ahead = 0;
+  /** Of those, the ones whose plan is still on its way: each will fill a slot that frees sooner than a fresh sign would. */
+  #signingAhead = 0;
   /** Upload slots whose bytes are going out (not waiting for their sign answer). */
   #sending = 0;
   #registering = 0;
@@ -332,7 +334,7 @@ export class UploadQueue {
 
   /**
    * Hands out the three kinds of slot, each under its own limit: upload slots (the next file signed
-   * ahead, else the next waiting one), signs ahead of a slot while every slot is sending bytes, and
+   * ahead, else the next waiting one), signs ahead of a slot while no slot signs for itself, and
    * register calls. A file holds an upload slot for its POST or PUT (and its sign, when it was not
    * signed ahead) and nothing else.
    */
@@ -340,15 +342,17 @@ export class UploadQueue {
     const config = this.#config();
     const limit = Math.max(1, config.concurrency);
     while (this.#uploading < limit) {
-      const entry = this.#nextReady() ?? this.#nextWaiting();
+      // A free slot takes a plan signed ahead; with none ready, it leaves itself to a plan already
+      // on its way (sooner than a sign started now) and only else signs for itself.
+      const entry = this.#nextReady() ?? (this.#uploading + this.#signingAhead < limit ? this.#nextWaiting() : undefined);
       if (!entry) break;
       void this.#upload(entry);
     }
     const { multipart } = this.#steps();
     const aheadLimit = Math.max(0, config.signAhead ?? limit);
     const later: Entry[] = [];
-    // Only while every slot sends bytes: a slot still waiting for its own sign answer is not helped.
-    while (this.#ahead < aheadLimit && this.#sending >= limit) {
+    // Not while a slot signs for itself: a plan signed ahead would not help it.
+    while (this.#ahead < aheadLimit && this.#sending === this.#uploading) {
       const entry = this.#nextWaiting();
       if (!entry) break;
       // A multipart `create` allocates an upload on storage: never ahead of time.
@@ -402,6 +406,7 @@ export class UploadQueue {
     const signal = this.#begin(entry);
     entry.ahead = true;
     this.#ahead++;
+    this.#signingAhead++;
     try {
       const steps = this.#steps();
       steps.check();
@@ -417,6 +422,7 @@ export class UploadQueue {
       this.#leaveAhead(entry);
       this.#fail(entry, signal, error, 'sign');
     } finally {
+      this.#signingAhead--;
       this.#pump();
     }
   }

@@ -6,7 +6,7 @@ import type { TransportRequest, TransportResponse } from '../../src/engine/xhr-t
 import { makeFile } from '../helpers/files.js';
 
 // Upload slots hold the bytes going out and nothing else: register calls run outside them, and
-// the next files are signed ahead while every slot sends. Every step here is answered by hand.
+// the next files are signed ahead while no slot signs for itself. Every step here is answered by hand.
 
 const answer = (status: number): TransportResponse => ({ status, body: '', header: () => null });
 
@@ -81,7 +81,7 @@ describe('UploadQueue slots', () => {
     await waitUntil(() => register.calls.length === 2);
   });
 
-  it('signs at most sign-ahead files ahead, and only while every slot sends bytes', async () => {
+  it('signs at most sign-ahead files ahead, and only while no slot signs for itself', async () => {
     const { sign, transport, files, statuses, events } = harness({ concurrency: 1, signAhead: 2 });
     files('a', 'b', 'c', 'd', 'e');
     await waitUntil(() => sign.calls.length === 1);
@@ -124,6 +124,21 @@ describe('UploadQueue slots', () => {
     transport.calls[0]!.answer(answer(204));
     await waitUntil(() => transport.calls.length === 2);
     expect(sign.calls).to.have.length(2);
+    expect(sentNames()).to.deep.equal(['a-key', 'b-key']);
+  });
+
+  it('leaves a freed slot to a plan already on its way instead of signing another file for it', async () => {
+    const { sign, transport, files, sentNames } = harness({ concurrency: 1, signAhead: 1 });
+    files('a', 'b', 'c');
+    await waitUntil(() => sign.calls.length === 1);
+    sign.calls[0]!.answer(plan({ key: 'a-key', fields: [['key', 'a-key']] }));
+    await waitUntil(() => sign.calls.length === 2, 'b was not signed ahead');
+    transport.calls[0]!.answer(answer(204));
+    await tick();
+    await tick();
+    expect(sign.calls, "c is not signed while b's plan is on its way").to.have.length(2);
+    sign.calls[1]!.answer(plan({ key: 'b-key', fields: [['key', 'b-key']] }));
+    await waitUntil(() => transport.calls.length === 2);
     expect(sentNames()).to.deep.equal(['a-key', 'b-key']);
   });
 
