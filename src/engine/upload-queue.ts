@@ -34,7 +34,6 @@ export interface UploadResult extends StoredFile {
   registration?: unknown;
 }
 
-/** The I/O the queue drives, read at the moment each step runs so configuration changes apply. */
 /** What a register call is about: the file as uploaded (resized or not) and its size. */
 export interface Registration {
   id: string;
@@ -42,6 +41,7 @@ export interface Registration {
   total: number;
 }
 
+/** The I/O the queue drives, read at the moment each step runs so configuration changes apply. */
 export interface UploadSteps {
   /** Throws a configuration error before anything is sent. */
   check(): void;
