@@ -132,7 +132,9 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
  */
 function startXvfb() {
   return new Promise((resolve, reject) => {
-    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
+    // One display serves a MiniBrowser per test file; a full run once failed to open it
+    // ("cannot open display") late in the run: room for more clients than the default 256.
+    const xvfb = spawn('Xvfb', ['-displayfd', '3', '-maxclients', '2048', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], {
       stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
     });
     helpers.push(xvfb);
