@@ -603,7 +603,8 @@ export class PresignedUploaderElement extends LitElement {
         break;
       case 'upload-progress': {
         // Once per frame per file: the detail carries the numbers, and the language is looked up
-        // only when a milestone is told.
+        // only when a milestone is told. Without a UI there is no speed to show nor region to speak.
+        if (this.headless) break;
         this.#meter.sample(id, loaded ?? 0, total ?? 0);
         const { tally } = this.#uploads.queue;
         const mark = single ? this.#announcer.milestone(id, percent ?? 0) : this.#announcer.milestone(ALL, (tally.loaded / (tally.total || 1)) * 100);
@@ -761,13 +762,15 @@ export class PresignedUploaderElement extends LitElement {
         this.#announcer.say(fill(strings.announce.done, { complete: count(tally.count('complete') - complete), failed: count(tally.count('error') - error) }));
       }
     }
-    const strings = this.#t;
     const complete = this.#restored.length + tally.count('complete');
-    // The render root exists from the first connection; `lang` may be set before that.
-    const anchor = (this.renderRoot as ParentNode | undefined)?.querySelector<HTMLElement>('button[part=button]') ?? undefined;
-    if (this.required && running) this.#internals.setValidity({ customError: true }, strings.pending, anchor);
-    else if (this.required && complete === 0) this.#internals.setValidity({ valueMissing: true }, strings.required, anchor);
-    else this.#internals.setValidity({});
+    if (this.required && (running || complete === 0)) {
+      // Looked up only when there is a message: this runs on every status change.
+      const strings = this.#t;
+      // The render root exists from the first connection; `lang` may be set before that.
+      const anchor = (this.renderRoot as ParentNode | undefined)?.querySelector<HTMLElement>('button[part=button]') ?? undefined;
+      if (running) this.#internals.setValidity({ customError: true }, strings.pending, anchor);
+      else this.#internals.setValidity({ valueMissing: true }, strings.required, anchor);
+    } else this.#internals.setValidity({});
     this.#setState('uploading', running);
     this.#setState('complete', tally.count('complete') > 0);
     this.#setState('error', tally.count('error') > 0);

@@ -77,8 +77,8 @@ export class UploadController implements ReactiveController {
   readonly #afterLastProgress = new Map<string, Array<() => void>>();
   /** Register calls of files recovered from an earlier page, by upload id. */
   readonly #recovered = new Map<string, RegistrationRequest>();
-  /** Uploads of this uploader with a register call in the journal: no other uploader may recover those. */
-  readonly #journaled = new Set<string>();
+  /** Register calls of this uploader in the journal, by upload id: no other uploader may recover those. */
+  readonly #journaled = new Map<string, RegistrationRequest>();
   readonly #transport: Transport;
   /** Calls of `add` not yet fully queued, oldest first. */
   readonly #backlog: Backlog[] = [];
@@ -220,12 +220,12 @@ export class UploadController implements ReactiveController {
   }
 
   hostConnected(): void {
-    for (const id of this.#journaled) adopted.add(id);
+    for (const id of this.#journaled.keys()) adopted.add(id);
   }
 
   hostDisconnected(): void {
     // A removed uploader's owed calls are free again for the next one, as on the next page.
-    for (const id of this.#journaled) adopted.delete(id);
+    for (const id of this.#journaled.keys()) adopted.delete(id);
     this.#cancelFrame?.();
     this.#cancelFrame = undefined;
     this.#sentThisFrame.clear();
@@ -271,19 +271,19 @@ export class UploadController implements ReactiveController {
   }
 
   /** Keeps the register call a stored file owes in the journal until the backend answers, so a reload or a failure loses nothing. */
-  #owe(backend: BackendConfig & { registerEndpoint: string }, { id, file, total }: Registration, stored: StoredFile): void {
+  #owe(backend: BackendConfig & { registerEndpoint: string }, { id, file, total }: Registration, stored: StoredFile): RegistrationRequest {
     const request = this.#recovered.get(id) ?? registrationRequest(backend, file, stored);
     const { name, type, lastModified } = file;
     new RegistrationJournal(backend.registerEndpoint).save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
-    this.#journaled.add(id);
+    this.#journaled.set(id, request);
     adopted.add(id);
+    return request;
   }
 
   /** Registers a stored file, journaled first unless it already is (a retry, or a call owed since the bytes were stored). */
   async #register(backend: BackendConfig & { registerEndpoint: string }, upload: Registration, stored: StoredFile, signal: AbortSignal): Promise<unknown> {
     const { id } = upload;
-    if (!this.#journaled.has(id)) this.#owe(backend, upload, stored);
-    const request = this.#recovered.get(id) ?? registrationRequest(backend, upload.file, stored);
+    const request = this.#journaled.get(id) ?? this.#owe(backend, upload, stored);
     const answer = await sendRegistration(request, backend.headers, signal);
     new RegistrationJournal(backend.registerEndpoint).remove(id);
     this.#journaled.delete(id);
