@@ -137,6 +137,22 @@ describe('<presigned-uploader> UI', () => {
     });
   });
 
+  // The contract: events fire at once, the DOM may trail by a frame, and `await el.updateComplete`
+  // after an event gives the DOM for the state the event announced.
+  it('shows the state an event announced once updateComplete resolves after it', async () => {
+    mockUploads();
+    const el = await uploader('endpoint="/api/sign"');
+    const seen: string[] = [];
+    el.addEventListener('upload-complete', async () => {
+      await el.updateComplete;
+      const row = $(el, '[part=file]')!;
+      seen.push(`${row.querySelector('[part=status]')!.textContent} ${row.querySelector<HTMLProgressElement>('[part=progress]')!.value}`);
+    });
+    await settle(el, [makeFile('a.jpg', 1024)]);
+    await waitUntil(() => seen.length === 1);
+    expect(seen).to.deep.equal(['Uploaded 1024']);
+  });
+
   it('announces start and completion in the polite live region', async () => {
     // A sign answer that takes a while, so the start has a frame of its own to be shown in.
     mockUploads(async () => {
