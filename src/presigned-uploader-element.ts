@@ -186,6 +186,8 @@ export class PresignedUploaderElement extends LitElement {
   @property({ attribute: false }) strings: PartialStrings = {};
 
   readonly #internals = this.attachInternals();
+  /** The custom states that are on. */
+  readonly #statesOn = new Set<string>();
   readonly #announcer = new Announcer();
   readonly #meter = new SpeedMeter();
   readonly #thumbnails = new Thumbnails();
@@ -369,7 +371,7 @@ export class PresignedUploaderElement extends LitElement {
     const list = this.renderRoot.querySelector<HTMLElement>('[part=file-list]');
     this.#window.observe(list, list?.querySelector<HTMLElement>('li') ?? null);
     // Previews exist for the rows in view only: a row that leaves takes its object URL along.
-    this.#thumbnails.keep(this.headless || !list ? [] : [...list.querySelectorAll<HTMLElement>('li[data-id]')].map((row) => row.dataset.id!));
+    this.#thumbnails.keep(() => (this.headless || !list ? [] : [...list.querySelectorAll<HTMLElement>('li[data-id]')].map((row) => row.dataset.id!)));
   }
 
   protected override render() {
@@ -803,6 +805,10 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   #setState(state: string, on: boolean): void {
+    // Setting a state that is already set still restyles the element, and this runs on every status change.
+    if (this.#statesOn.has(state) === on) return;
+    if (on) this.#statesOn.add(state);
+    else this.#statesOn.delete(state);
     setCustomState(this.#internals, state, on);
   }
 }

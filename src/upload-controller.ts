@@ -85,6 +85,8 @@ export class UploadController implements ReactiveController {
   /** Thumbnails drawn by the resize step from its decode, by upload id. */
   readonly #previews = new Map<string, Blob>();
   #cancelFrame?: () => void;
+  /** The journal of the register endpoint last used, with that endpoint. */
+  #lastJournal?: [string, RegistrationJournal];
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
     this.#host = host;
@@ -200,7 +202,7 @@ export class UploadController implements ReactiveController {
   recover(): void {
     const { registerEndpoint } = this.#options.backend();
     if (!registerEndpoint) return;
-    for (const pending of new RegistrationJournal(registerEndpoint).pending()) {
+    for (const pending of this.#journal(registerEndpoint).pending()) {
       if (adopted.has(pending.id)) continue;
       adopted.add(pending.id);
       this.#recovered.set(pending.id, pending.request);
@@ -274,7 +276,7 @@ export class UploadController implements ReactiveController {
   #owe(backend: BackendConfig & { registerEndpoint: string }, { id, file, total }: Registration, stored: StoredFile): RegistrationRequest {
     const request = this.#recovered.get(id) ?? registrationRequest(backend, file, stored);
     const { name, type, lastModified } = file;
-    new RegistrationJournal(backend.registerEndpoint).save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
+    this.#journal(backend.registerEndpoint).save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
     this.#journaled.set(id, request);
     adopted.add(id);
     return request;
@@ -285,10 +287,16 @@ export class UploadController implements ReactiveController {
     const { id } = upload;
     const request = this.#journaled.get(id) ?? this.#owe(backend, upload, stored);
     const answer = await sendRegistration(request, backend.headers, signal);
-    new RegistrationJournal(backend.registerEndpoint).remove(id);
+    this.#journal(backend.registerEndpoint).remove(id);
     this.#journaled.delete(id);
     this.#recovered.delete(id);
     return answer;
+  }
+
+  /** The journal of a register endpoint: the same one file after file, and making one looks up localStorage and resolves the URL. */
+  #journal(registerEndpoint: string): RegistrationJournal {
+    if (this.#lastJournal?.[0] !== registerEndpoint) this.#lastJournal = [registerEndpoint, new RegistrationJournal(registerEndpoint)];
+    return this.#lastJournal[1];
   }
 
   #forget(id: string): void {
@@ -297,7 +305,7 @@ export class UploadController implements ReactiveController {
     // Only these have an entry: skipping the others spares cancelling 10,000 files as many localStorage calls.
     if (!recovered && !journaled) return;
     const { registerEndpoint } = this.#options.backend();
-    if (registerEndpoint) new RegistrationJournal(registerEndpoint).remove(id);
+    if (registerEndpoint) this.#journal(registerEndpoint).remove(id);
   }
 
   #progress(upload: UploadSnapshot, done: boolean): void {

@@ -16,9 +16,10 @@ export class Thumbnails {
     return url;
   }
 
-  /** Revokes the URLs of every id not in `ids`. */
-  keep(ids: Iterable<string>): void {
-    const kept = new Set(ids);
+  /** Revokes the URLs of every id not in `ids()`, which is asked only while some URL is held. */
+  keep(ids: () => Iterable<string>): void {
+    if (this.#urls.size === 0) return;
+    const kept = new Set(ids());
     for (const [id, url] of this.#urls) {
       if (kept.has(id)) continue;
       URL.revokeObjectURL(url);
@@ -27,6 +28,6 @@ export class Thumbnails {
   }
 
   clear(): void {
-    this.keep([]);
+    this.keep(() => []);
   }
 }
