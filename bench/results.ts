@@ -80,5 +80,10 @@ export interface Results {
   scale?: Section & {
     config: { counts: number[]; rounds: number[]; size: number; concurrency: number; deadlineMs: number };
     rows: ScaleRow[];
+    /**
+     * Batches of `count` files through one element, each uploaded and then removed with `removeFile()`:
+     * the heap after GC after each batch, minus before the first (bytes). Absent in results from before it was measured.
+     */
+    removed?: { count: number; heaps: number[] };
   };
 }

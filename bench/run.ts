@@ -57,6 +57,7 @@ const config = quick
       many: { size: 32 * 1024, rounds: 1, concurrency: 6, count: (_ms: number) => 100 },
       mainThread: { queued: 200, size: 32 * 1024, concurrency: 6 },
       scale: { counts: [100, 1000], rounds: [1, 1], size: 4 * 1024, concurrency: 6, deadlineMs: 60_000 },
+      removed: { batches: 3, count: 200 },
     }
   : {
       big: { bytes: 1024 ** 3, rounds: 3 },
@@ -66,6 +67,8 @@ const config = quick
       // A run past 150 s is stopped (its rate counts what it finished): at 10,000 files today's
       // element would take far longer, and the whole bench would run for an hour on a busy machine.
       scale: { counts: [100, 1000, 10_000], rounds: [3, 3, 1], size: 4 * 1024, concurrency: 6, deadlineMs: 150_000 },
+      // The ten-thousand-files issue's memory check: no growth across three batches of 1,000 removed files.
+      removed: { batches: 3, count: 1000 },
     };
 const scaleConfig: ScaleConfig = config.scale;
 
@@ -298,7 +301,11 @@ async function main(): Promise<void> {
     if (selected('scale')) {
       const begun = Date.now();
       const rows = await runScale(page, scaleConfig, log);
-      results.scale = { ...section(begun), config: scaleConfig, rows };
+      const { batches, count } = config.removed;
+      log(`scale: ${batches} batches of ${count} files, each removed with removeFile()`);
+      const heaps = await call<number[]>(page, 'removedBatches', batches, count, scaleConfig.size, scaleConfig.concurrency);
+      log(`heap after each removed batch: ${heaps.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
+      results.scale = { ...section(begun), config: scaleConfig, rows, removed: { count, heaps } };
     }
 
     if (pageErrors.length > 0) throw new Error(`page errors:\n${pageErrors.join('\n')}`);

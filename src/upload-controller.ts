@@ -287,9 +287,7 @@ export class UploadController implements ReactiveController {
     const { id } = upload;
     const request = this.#journaled.get(id) ?? this.#owe(backend, upload, stored);
     const answer = await sendRegistration(request, backend.headers, signal);
-    this.#journal(backend.registerEndpoint).remove(id);
-    this.#journaled.delete(id);
-    this.#recovered.delete(id);
+    this.#settle(id, backend.registerEndpoint);
     return answer;
   }
 
@@ -300,12 +298,19 @@ export class UploadController implements ReactiveController {
   }
 
   #forget(id: string): void {
-    const recovered = this.#recovered.delete(id);
-    const journaled = this.#journaled.delete(id);
     // Only these have an entry: skipping the others spares cancelling 10,000 files as many localStorage calls.
-    if (!recovered && !journaled) return;
-    const { registerEndpoint } = this.#options.backend();
+    if (this.#journaled.has(id) || this.#recovered.has(id)) this.#settle(id, this.#options.backend().registerEndpoint);
+  }
+
+  /**
+   * Drops a register call that is owed no more (answered, or its file taken out): its journal entry,
+   * and its id from this page's adopted calls, which would otherwise keep one id for every file uploaded.
+   */
+  #settle(id: string, registerEndpoint: string | undefined): void {
     if (registerEndpoint) this.#journal(registerEndpoint).remove(id);
+    this.#journaled.delete(id);
+    this.#recovered.delete(id);
+    adopted.delete(id);
   }
 
   #progress(upload: UploadSnapshot, done: boolean): void {

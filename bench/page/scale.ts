@@ -1,6 +1,6 @@
 // The scale scenario in the page: `count` small files through one contender, with what grows with
 // the list measured along the way: long tasks, renders per frame, shadow-root nodes, heap per file.
-import { clearStage, elementUpload, makeFiles, pool, uppyUpload, xhrUpload, type Outcome } from './contenders.js';
+import { clearStage, elementUpload, makeElement, makeFiles, pool, uppyUpload, xhrUpload, type Outcome } from './contenders.js';
 import { countRenders, recordLongTasks, sampleNodes, settledHeap } from './measures.js';
 import type { PresignedUploaderElement } from '../../src/presigned-uploader.js';
 import type { Contender, LongTasks, ScaleRun } from './shapes.js';
@@ -58,4 +58,37 @@ export async function scaleRun(contender: Contender, count: number, size: number
   clearStage();
   // `files` is read after the heap was measured, so it is held (and in the baseline) until then.
   return { ...outcome, ...longTasks, maxRendersPerFrame, peakNodes, heapPerFile: (listed - before) / files.length };
+}
+
+/**
+ * `batches` batches of `count` files through one element with its default UI, each uploaded and
+ * then taken out file by file with `removeFile()`, after one batch more that warms up (compiled
+ * code, Lit's templates): their code grows the heap too, without being state a file left behind.
+ * Answers the heap after GC once each batch is removed, minus after the warm-up (bytes).
+ */
+export async function removedBatches(batches: number, count: number, size: number, concurrency: number): Promise<number[]> {
+  const el = makeElement(concurrency);
+  await el.updateComplete;
+  const removedHeap = async () => {
+    const ids: string[] = [];
+    const controller = new AbortController();
+    const finished = new Promise<void>((resolve, reject) => {
+      const { signal } = controller;
+      el.addEventListener('upload-complete', (e) => ids.push(e.detail.id) === count && resolve(), { signal });
+      el.addEventListener('upload-error', (e) => reject(new Error(`element: ${e.detail.stage}: ${e.detail.error.code}`)), { signal });
+    });
+    el.addFiles(makeFiles(count, size, `rb-${++runId}`));
+    await finished;
+    controller.abort();
+    for (const id of ids) el.removeFile(id);
+    await el.updateComplete;
+    // The page keeps a Resource Timing entry for each exchange (bench/page/phases.ts).
+    performance.clearResourceTimings();
+    return settledHeap();
+  };
+  const before = await removedHeap();
+  const heaps: number[] = [];
+  for (let batch = 0; batch < batches; batch++) heaps.push((await removedHeap()) - before);
+  clearStage();
+  return heaps;
 }
