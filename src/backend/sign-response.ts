@@ -6,12 +6,20 @@ import type { PostPlan, PutPlan, UploadPlan } from '../engine/upload-plan.js';
 
 // These schemas are the documentation of what a sign endpoint may answer (see README, "Backend contract").
 
+/**
+ * An object of any names whose values all fit `value`: what `z.record(z.string(), value)` checks,
+ * built from the object schema the answers use anyway, which keeps zod's record code (about 570 B
+ * gzip) out of the standalone file. On JSON the two agree: the same issues, neither keeps an own
+ * "__proto__".
+ */
+const anyNames = <T extends z.core.SomeType>(value: T) => z.catchall(z.object({}), value);
+
 export const id = z.union([z.string(), z.number()]);
-const fieldValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+const fieldValues = anyNames(z.union([z.string(), z.number(), z.boolean()]));
 /** ISO date, "YYYY-MM-DD hh:mm:ss", epoch seconds or epoch milliseconds. */
 export const expiry = z.union([z.string(), z.number()]);
 /** Headers a presigned PUT (or UploadPart) was signed with. */
-export const signedHeaders = z.optional(z.record(z.string(), z.union([z.string(), z.number()])));
+export const signedHeaders = z.optional(anyNames(z.union([z.string(), z.number()])));
 
 /** AWS SDK `createPresignedPost` output, optionally with the file field's name, an id and an expiry. */
 export const awsPresignedPost = z.object({
