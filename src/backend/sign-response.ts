@@ -148,7 +148,7 @@ export function parseExpiry(value: string | number | undefined): number | undefi
   return Number.isNaN(time) ? undefined : time;
 }
 
-// zod's record rebuilds the object key by key, which drops an own "__proto__" property that
+// zod rebuilds a map of any names (anyNames) key by key, which drops an own "__proto__" property that
 // JSON.parse keeps; the validated input's own fields are read instead, in their order.
 function rawFields(owner: unknown, name: string): Readonly<Record<string, unknown>> | undefined {
   const fields = isObject(owner) ? owner[name] : undefined;
