@@ -64,6 +64,11 @@ function finite(value: number | undefined): number | undefined {
   return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
+/** A number attribute that cannot go below 0: `fallback` when absent or garbage. */
+function nonNegative(value: number | undefined, fallback: number): number {
+  return Math.max(0, finite(value) ?? fallback);
+}
+
 /**
  * @summary Uploads files from the browser straight to S3-compatible storage: presigned POST or PUT, multipart for big files.
  *
@@ -241,18 +246,18 @@ export class PresignedUploaderElement extends LitElement {
     const files = event.clipboardData?.files;
     if (!files?.length || this.#isDisabled) return;
     event.preventDefault();
-    this.#addPicked(files);
+    this.#add(files);
   };
   readonly #uploads = new UploadController(this, {
     queue: () => ({
       concurrency: finite(this.concurrency) ?? 3,
       signAhead: finite(this.signAhead),
       registerConcurrency: finite(this.registerConcurrency),
-      retries: Math.max(0, finite(this.retries) ?? 3),
-      baseDelay: Math.max(0, finite(this.retryDelay) ?? 1000),
+      retries: nonNegative(this.retries, 3),
+      baseDelay: nonNegative(this.retryDelay, 1000),
       manual: this.manual,
-      stallTimeout: Math.max(0, finite(this.stallTimeout) ?? 30_000),
-      multipartThreshold: Math.max(0, finite(this.multipartThreshold) ?? DEFAULT_MULTIPART_THRESHOLD),
+      stallTimeout: nonNegative(this.stallTimeout, 30_000),
+      multipartThreshold: nonNegative(this.multipartThreshold, DEFAULT_MULTIPART_THRESHOLD),
     }),
     backend: () => ({
       endpoint: this.endpoint,
@@ -269,10 +274,10 @@ export class PresignedUploaderElement extends LitElement {
     added: (batch) => this.#announceBatch(batch),
     changed: () => this.#syncState(),
     resize: () => {
-      const width = Math.max(0, finite(this.resizeWidth) ?? 0);
-      const height = Math.max(0, finite(this.resizeHeight) ?? 0);
+      const width = nonNegative(this.resizeWidth, 0);
+      const height = nonNegative(this.resizeHeight, 0);
       if (!width && !height) return undefined;
-      const quality = Math.min(1, Math.max(0, finite(this.resizeQuality) ?? 0.85));
+      const quality = Math.min(1, nonNegative(this.resizeQuality, 0.85));
       return { width, height, quality, type: this.resizeType || undefined, maxSize: finite(this.maxSize) };
     },
   });
@@ -302,10 +307,9 @@ export class PresignedUploaderElement extends LitElement {
     return this.#internals.reportValidity();
   }
 
-  /** Adds files as the picker, drop and paste do; each is validated, then queued or refused. */
+  /** Adds files as the picker, drop and paste do (all of them, `multiple` or not): each is validated, then queued or refused. */
   addFiles(files: Iterable<File>): void {
-    if (this.#isDisabled) return;
-    this.#uploads.add(files, { accept: this.accept, maxSize: finite(this.maxSize), maxFiles: finite(this.maxFiles) });
+    this.#add(files, true);
   }
 
   /** Starts the files a `manual` uploader holds. */
@@ -732,7 +736,7 @@ export class PresignedUploaderElement extends LitElement {
   #onPicked(event: Event): void {
     const input = event.target as HTMLInputElement;
     // A folder is many files by nature, so its picker takes them all, `multiple` or not.
-    this.#addPicked(input.files, input.webkitdirectory || this.multiple);
+    this.#add(input.files, input.webkitdirectory || this.multiple);
     // Picking the same file again must fire `change` again.
     input.value = '';
   }
@@ -754,12 +758,12 @@ export class PresignedUploaderElement extends LitElement {
     if (!event.dataTransfer) return;
     const dropped = droppedFiles(event.dataTransfer);
     // A dropped folder is many files by nature, as with the folder picker.
-    if (dropped instanceof Promise) void dropped.then(({ files }) => this.#addPicked(files, true));
-    else this.#addPicked(dropped.files);
+    if (dropped instanceof Promise) void dropped.then(({ files }) => this.#add(files, true));
+    else this.#add(dropped.files);
   }
 
   /** The picker, drop and paste honour `multiple`: without it, the files after the first are refused. */
-  #addPicked(files: Iterable<File> | null, many = this.multiple): void {
+  #add(files: Iterable<File> | null, many = this.multiple): void {
     if (!files || this.#isDisabled) return;
     this.#uploads.add(files, {
       accept: this.accept,
