@@ -41,9 +41,11 @@ export const formDescription = z.object({
   formInputs: fieldValues,
 });
 
-/** A `{ success, value }` envelope (seed 003). */
+/**
+ * A `{ success: true, value }` envelope (seed 003). `success` is checked before this schema (see
+ * toUploadPlan): a `z.literal` for that one value would bring zod's literal code, about 150 B gzip.
+ */
 export const envelope = z.object({
-  success: z.literal(true),
   value: z.object({
     file_id: z.optional(id),
     url: z.string(),
@@ -69,6 +71,8 @@ export function toUploadPlan(data: unknown): UploadPlan {
   if (!isObject(data)) throw invalid('expected a JSON object');
   if ('method' in data && !(typeof data['method'] === 'string' && data['method'].toUpperCase() === 'POST')) return putPlan(data);
   if ('success' in data) {
+    // `success: false` never gets here: postJson fails it with the vendor's code.
+    if (data['success'] !== true) throw invalid('"success" must be true');
     const { value } = parse(envelope, data);
     return plan(value.url, rawFields(data['value'], 'fields') ?? {}, value.file_field_name, value.file_id, value.expires);
   }
