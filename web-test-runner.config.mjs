@@ -171,7 +171,7 @@ export default {
     esbuildPlugin({
       ts: true,
       target: 'auto',
-      // Lit's legacy decorators: experimentalDecorators, useDefineForClassFields false.
+      // useDefineForClassFields false: Lit's reactive properties are plain class fields.
       tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)),
     }),
     testServersPlugin(),

@@ -52,7 +52,8 @@ export const styles = css`
     cursor: pointer;
     transition: border-color 0.15s ease, background-color 0.15s ease;
   }
-.drop-zone.disabled {
+  .drop-zone.disabled,
+  button:disabled {
     cursor: not-allowed;
     opacity: 0.6;
   }
@@ -71,9 +72,6 @@ export const styles = css`
   }
   :host(:state(dragover)) .icon {
     stroke: var(--_accent);
-  }
-  .prompt {
-    color: var(--_muted);
   }
   .buttons {
     display: flex;
@@ -105,10 +103,6 @@ export const styles = css`
   button:focus-visible {
     outline: 2px solid var(--_accent);
     outline-offset: 2px;
-  }
-  button:disabled {
-    cursor: not-allowed;
-    opacity: 0.6;
   }
   ul {
     list-style: none;
@@ -165,14 +159,19 @@ export const styles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
-  .meta {
-    color: var(--_muted);
-    font-size: 0.85em;
-    font-variant-numeric: tabular-nums;
-  }
+  .prompt,
+  .meta,
   .status {
     color: var(--_muted);
+  }
+  .meta,
+  .status,
+  span.error,
+  .actions button {
     font-size: 0.85em;
+  }
+  .meta {
+    font-variant-numeric: tabular-nums;
   }
   .complete .status {
     color: var(--_success);
@@ -197,9 +196,6 @@ export const styles = css`
   .rejected {
     color: var(--_error);
   }
-  span.error {
-    font-size: 0.85em;
-  }
   .rejected {
     display: flex;
     gap: var(--_gap);
@@ -213,9 +209,6 @@ export const styles = css`
   .actions {
     display: flex;
     gap: calc(var(--_gap) / 2);
-  }
-  .actions button {
-    font-size: 0.85em;
   }
   .total {
     display: flex;

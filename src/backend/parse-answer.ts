@@ -11,14 +11,15 @@ export function parseAnswer<T extends z.ZodMiniType>(schema: T, data: unknown, i
   throw invalid(describeIssue(result.error.issues[0]!, data));
 }
 
+// The schemas hold objects, strings, numbers, booleans, arrays, optionals and unions of these (no
+// literal, enum or record): a missing value, a wrong type or a union that no member fits is all they report.
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const path = issue.path.map(String).join('.');
   const value = issue.path.reduce<unknown>((node, part) => (isObject(node) ? node[part as string] : undefined), data);
   if (value === undefined) return `missing "${path}"`;
-  if (issue.code === 'invalid_value') return `"${path}" must be ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
   if (issue.code !== 'invalid_type') return `"${path}" must be a string or a number`;
   const { expected } = issue;
-  return `"${path}" must be ${expected === 'object' || expected === 'record' ? 'an object' : `a ${expected}`}`;
+  return `"${path}" must be ${expected === 'object' ? 'an object' : `a ${expected}`}`;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

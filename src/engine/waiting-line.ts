@@ -6,10 +6,6 @@
 export class WaitingLine<T extends { readonly seq: number }> {
   readonly #heap: T[] = [];
 
-  get size(): number {
-    return this.#heap.length;
-  }
-
   push(item: T): void {
     const heap = this.#heap;
     heap.push(item);

@@ -61,13 +61,12 @@ export function createXhrTransport(createXhr: () => XMLHttpRequest = () => new X
         settle();
         resolve({ status: xhr.status, body: xhr.responseText, header: (name) => xhr.getResponseHeader(name) });
       });
-      // Network failures, CORS refusals and dropped connections all look the same to a page.
-      const fail = () => {
+      // Network failures, CORS refusals and dropped connections all look the same to a page. (No
+      // `timeout` event: xhr.timeout stays 0, the stall watchdog does that job.)
+      xhr.addEventListener('error', () => {
         settle();
         resolve(NO_ANSWER);
-      };
-      xhr.addEventListener('error', fail);
-      xhr.addEventListener('timeout', fail);
+      });
       xhr.addEventListener('abort', () => {
         settle();
         if (stalled) resolve({ ...NO_ANSWER, stalled });

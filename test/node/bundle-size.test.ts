@@ -28,8 +28,11 @@ const BUDGET = { standalone: 15_000, ownCode: 7_000 };
  * annotations (vite.config.ts): this test measured 34,291 -> 33,797 B standalone and
  * 21,716 -> 21,367 B own code. Raised for one localStorage key per journal entry and the URLs and
  * body templates parsed once (less work per file: +198 B standalone, 33,995 B; own code 21,543 B).
+ * Lowered when zod's record and literal code left the file (an object with a catchall, one check
+ * for `success: true`) and the element declared its properties in a static map instead of Lit's
+ * decorators: 34,071 -> 32,906 B standalone, 21,625 -> 21,378 B own code.
  */
-const CEILING = { standalone: 34_100, ownCode: 21_650 };
+const CEILING = { standalone: 32_940, ownCode: 21_410 };
 
 describe('bundle size', () => {
   let outDir = '';
