@@ -30,9 +30,11 @@ const BUDGET = { standalone: 15_000, ownCode: 7_000 };
  * body templates parsed once (less work per file: +198 B standalone, 33,995 B; own code 21,543 B).
  * Lowered when zod's record and literal code left the file (an object with a catchall, one check
  * for `success: true`) and the element declared its properties in a static map instead of Lit's
- * decorators: 34,071 -> 32,906 B standalone, 21,625 -> 21,378 B own code.
+ * decorators: 34,071 -> 32,906 B standalone, 21,625 -> 21,378 B own code. Raised for less work per
+ * status change and no id kept per uploaded file (custom states set on change, one journal per
+ * endpoint, adopted ids dropped): 32,972 B standalone, 21,446 B own code.
  */
-const CEILING = { standalone: 32_940, ownCode: 21_410 };
+const CEILING = { standalone: 33_000, ownCode: 21_480 };
 
 describe('bundle size', () => {
   let outDir = '';
