@@ -226,8 +226,6 @@ export class PresignedUploaderElement extends LitElement {
   strings: PartialStrings = {};
 
   readonly #internals = this.attachInternals();
-  /** The custom states that are on. */
-  readonly #statesOn = new Set<string>();
   readonly #announcer = new Announcer();
   readonly #meter = new SpeedMeter();
   readonly #thumbnails = new Thumbnails();
@@ -844,10 +842,6 @@ export class PresignedUploaderElement extends LitElement {
   }
 
   #setState(state: string, on: boolean): void {
-    // Setting a state that is already set still restyles the element, and this runs on every status change.
-    if (this.#statesOn.has(state) === on) return;
-    if (on) this.#statesOn.add(state);
-    else this.#statesOn.delete(state);
     setCustomState(this.#internals, state, on);
   }
 }

@@ -85,8 +85,6 @@ export class UploadController implements ReactiveController {
   /** Thumbnails drawn by the resize step from its decode, by upload id. */
   readonly #previews = new Map<string, Blob>();
   #cancelFrame?: () => void;
-  /** The journal of the register endpoint last used, with that endpoint. */
-  #lastJournal?: [string, RegistrationJournal];
 
   constructor(host: ReactiveControllerHost, options: UploadControllerOptions) {
     this.#host = host;
@@ -202,7 +200,7 @@ export class UploadController implements ReactiveController {
   recover(): void {
     const { registerEndpoint } = this.#options.backend();
     if (!registerEndpoint) return;
-    for (const pending of this.#journal(registerEndpoint).pending()) {
+    for (const pending of new RegistrationJournal(registerEndpoint).pending()) {
       if (adopted.has(pending.id)) continue;
       adopted.add(pending.id);
       this.#recovered.set(pending.id, pending.request);
@@ -276,7 +274,7 @@ export class UploadController implements ReactiveController {
   #owe(backend: BackendConfig & { registerEndpoint: string }, { id, file, total }: Registration, stored: StoredFile): RegistrationRequest {
     const request = this.#recovered.get(id) ?? registrationRequest(backend, file, stored);
     const { name, type, lastModified } = file;
-    this.#journal(backend.registerEndpoint).save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
+    new RegistrationJournal(backend.registerEndpoint).save({ id, request, stored, file: { name, type, size: total, lastModified }, savedAt: Date.now() });
     this.#journaled.set(id, request);
     adopted.add(id);
     return request;
@@ -291,12 +289,6 @@ export class UploadController implements ReactiveController {
     return answer;
   }
 
-  /** The journal of a register endpoint: the same one file after file, and making one looks up localStorage and resolves the URL. */
-  #journal(registerEndpoint: string): RegistrationJournal {
-    if (this.#lastJournal?.[0] !== registerEndpoint) this.#lastJournal = [registerEndpoint, new RegistrationJournal(registerEndpoint)];
-    return this.#lastJournal[1];
-  }
-
   #forget(id: string): void {
     // Only these have an entry: skipping the others spares cancelling 10,000 files as many localStorage calls.
     if (this.#journaled.has(id) || this.#recovered.has(id)) this.#settle(id, this.#options.backend().registerEndpoint);
@@ -307,7 +299,7 @@ export class UploadController implements ReactiveController {
    * and its id from this page's adopted calls, which would otherwise keep one id for every file uploaded.
    */
   #settle(id: string, registerEndpoint: string | undefined): void {
-    if (registerEndpoint) this.#journal(registerEndpoint).remove(id);
+    if (registerEndpoint) new RegistrationJournal(registerEndpoint).remove(id);
     this.#journaled.delete(id);
     this.#recovered.delete(id);
     adopted.delete(id);

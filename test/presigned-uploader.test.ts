@@ -26,6 +26,11 @@ function mockStorage(respond: (form: FormData) => Response = () => new HttpRespo
   return requests;
 }
 
+/** A register endpoint that takes calls and never answers: resolves when the first call comes. */
+function registerNeverAnswering(): Promise<void> {
+  return new Promise<void>((resolve) => worker.use(http.post('/api/register', () => (resolve(), new Promise<Response>(() => {})))));
+}
+
 /** A JSON endpoint that records the bodies and headers it gets. */
 function mockJson(url: string, answer: JsonBodyType | ((body: unknown) => Response | Promise<Response>)) {
   const requests: Array<{ body: unknown; headers: Headers }> = [];
@@ -321,9 +326,7 @@ describe('<presigned-uploader>', () => {
   it('drops the owed register call of an upload cancelled while registering', async () => {
     mockJson('/api/sign', awsAnswer);
     mockStorage();
-    let registering!: () => void;
-    const reached = new Promise<void>((resolve) => (registering = resolve));
-    worker.use(http.post('/api/register', () => (registering(), new Promise<Response>(() => {}))));
+    const reached = registerNeverAnswering();
     const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register"');
     el.addFiles([makeFile()]);
     await reached;
@@ -338,9 +341,7 @@ describe('<presigned-uploader>', () => {
   it('journals the register call of stored bytes still waiting for a register slot', async () => {
     mockJson('/api/sign', awsAnswer);
     mockStorage();
-    let registering!: () => void;
-    const reached = new Promise<void>((resolve) => (registering = resolve));
-    worker.use(http.post('/api/register', () => (registering(), new Promise<Response>(() => {}))));
+    const reached = registerNeverAnswering();
     const el = await uploader('endpoint="/api/sign" register-endpoint="/api/register" register-concurrency="1"');
     el.addFiles([makeFile('a.txt'), makeFile('b.txt')]);
     await reached;

@@ -94,10 +94,17 @@ export function endpointPrefix(prefix: string, endpoint: string): string {
   return `${prefix}${httpUrl(endpoint, 'register', 'The endpoint')} `;
 }
 
+/** The page's localStorage, looked up once (null: not yet); undefined where storage is forbidden. */
+let pageStorage: Storage | undefined | null = null;
+
+/** Journals are made file after file, and Chromium's `localStorage` getter costs tens of µs a call. */
 function safeLocalStorage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
+  if (pageStorage === null) {
+    try {
+      pageStorage = globalThis.localStorage;
+    } catch {
+      pageStorage = undefined;
+    }
   }
+  return pageStorage;
 }

@@ -11,6 +11,8 @@ export function setCustomState(internals: ElementInternals, state: string, on: b
   if (!states) return;
   const name = dashed.has(internals) ? `--${state}` : state;
   try {
+    // Setting a state that is already set still restyles the element, and statuses change often.
+    if (states.has(name) === on) return;
     if (on) states.add(name);
     else states.delete(name);
   } catch (error) {
