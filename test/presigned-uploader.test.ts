@@ -338,6 +338,19 @@ describe('<presigned-uploader>', () => {
     expect(Object.keys(localStorage).length).to.equal(0);
   });
 
+  it('signs the next file while one uploads, and with sign-ahead="0" only once a slot is free', async () => {
+    mockJson('/api/sign', awsAnswer);
+    for (const [attribute, next] of [['sign-ahead="1"', 'signing'], ['sign-ahead="0"', 'queued']] as const) {
+      // Storage holds the first POST: the one slot stays busy.
+      const posted = new Promise<void>((resolve) => worker.use(http.post(STORAGE, () => (resolve(), new Promise<Response>(() => {})))));
+      const el = await uploader(`endpoint="/api/sign" concurrency="1" ${attribute}`);
+      el.addFiles([makeFile('a.txt'), makeFile('b.txt')]);
+      await posted;
+      expect(el.files[1]!.status, attribute).to.equal(next);
+      el.cancel();
+    }
+  });
+
   it('journals the register call of stored bytes still waiting for a register slot', async () => {
     mockJson('/api/sign', awsAnswer);
     mockStorage();
