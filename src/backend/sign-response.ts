@@ -114,11 +114,12 @@ function keyOfUrl(url: string): string {
   }
 }
 
+/** The storage URL of an answer: not http(s), or no URL at all, makes the answer invalid. */
 function targetUrl(url: string): string {
   try {
-    return httpUrl(url, 'sign', 'sign response: "url"');
+    return httpUrl(url, 'sign', '"url"');
   } catch (error) {
-    throw invalid((error as Error).message.replace(/^sign response: /, ''));
+    throw invalid((error as Error).message);
   }
 }
 
