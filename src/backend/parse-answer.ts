@@ -15,7 +15,7 @@ export function parseAnswer<T extends z.ZodMiniType>(schema: T, data: unknown, i
 // literal, enum or record): a missing value, a wrong type or a union that no member fits is all they report.
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const path = issue.path.map(String).join('.');
-  const value = issue.path.reduce<unknown>((node, part) => (isObject(node) ? node[part as string] : undefined), data);
+  const value = issue.path.reduce<unknown>((node, part) => field(node, part as string), data);
   if (value === undefined) return `missing "${path}"`;
   if (issue.code !== 'invalid_type') return `"${path}" must be a string or a number`;
   const { expected } = issue;
@@ -24,4 +24,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A property of an object (not of an array); undefined for anything else. */
+export function field(value: unknown, name: string): unknown {
+  return isObject(value) ? value[name] : undefined;
 }

@@ -1,5 +1,6 @@
 import { isRetryableStatus } from '../engine/send-to-storage.js';
 import { httpUrl, UploadError, type UploadStage } from '../engine/upload-error.js';
+import { field } from './parse-answer.js';
 
 export interface JsonRequest {
   stage: UploadStage;
@@ -56,10 +57,6 @@ function parseJson(text: string): unknown {
   } catch {
     return text;
   }
-}
-
-function field(data: unknown, name: string): unknown {
-  return data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[name] : undefined;
 }
 
 function envelopeError(data: unknown): { code: string; message: string } | undefined {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { isObject, parseAnswer } from './parse-answer.js';
+import { field, isObject, parseAnswer } from './parse-answer.js';
 import { isKeyField } from '../engine/resolve-key.js';
 import { httpUrl, UploadError } from '../engine/upload-error.js';
 import type { PostPlan, PutPlan, UploadPlan } from '../engine/upload-plan.js';
@@ -156,7 +156,7 @@ export function parseExpiry(value: string | number | undefined): number | undefi
 // zod rebuilds a map of any names (anyNames) key by key, which drops an own "__proto__" property that
 // JSON.parse keeps; the validated input's own fields are read instead, in their order.
 function rawFields(owner: unknown, name: string): Readonly<Record<string, unknown>> | undefined {
-  const fields = isObject(owner) ? owner[name] : undefined;
+  const fields = field(owner, name);
   return isObject(fields) ? fields : undefined;
 }
 
