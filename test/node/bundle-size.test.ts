@@ -32,9 +32,12 @@ const BUDGET = { standalone: 15_000, ownCode: 7_000 };
  * for `success: true`) and the element declared its properties in a static map instead of Lit's
  * decorators: 34,071 -> 32,906 B standalone, 21,625 -> 21,378 B own code. Raised for less work per
  * status change and no id kept per uploaded file (custom states set on change, one journal per
- * endpoint, adopted ids dropped): 32,972 B standalone, 21,446 B own code.
+ * endpoint, adopted ids dropped): 32,972 B standalone, 21,446 B own code. Lowered when zod's array
+ * code and Lit's css tag left the file (list-parts answers walked by hand, the styles made with
+ * unsafeCSS) and the styles lost declarations that change nothing: 32,953 -> 32,455 B standalone;
+ * own code rose 21,418 -> 21,489 B, the few lines that took over from the libraries' code.
  */
-const CEILING = { standalone: 33_000, ownCode: 21_480 };
+const CEILING = { standalone: 32_460, ownCode: 21_495 };
 
 describe('bundle size', () => {
   let outDir = '';
