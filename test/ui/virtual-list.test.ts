@@ -88,6 +88,24 @@ describe('<presigned-uploader> with thousands of files', () => {
     expect(list(el).querySelector('li')!.offsetHeight).to.be.greaterThan(height);
   });
 
+  it('renders news no sooner than 50 ms after the last render, and a scroll at the next frame', async () => {
+    const el = await uploader('endpoint="/api/sign" manual');
+    await addAll(el, files(2_000));
+    // With performance.now() held still, the element's 50 ms between renders never pass.
+    const now = performance.now();
+    Object.defineProperty(performance, 'now', { value: () => now, configurable: true });
+    try {
+      el.removeFile(el.files[0]!.id);
+      for (let frame = 0; frame < 5; frame++) await new Promise((resolve) => requestAnimationFrame(resolve));
+      expect(rowNames(el)[0], 'rendered before 50 ms passed').to.equal('f-0.txt');
+      list(el).scrollTop = list(el).scrollHeight / 2;
+      await waitUntil(() => rowNames(el).includes('f-1000.txt'), 'the rows did not follow the scroll', { timeout: 2_000 });
+      expect(rowNames(el), 'the news waiting for its render came with the scroll').not.to.include('f-0.txt');
+    } finally {
+      delete (performance as { now?: unknown }).now;
+    }
+  });
+
   it('moves keyboard focus from row to row with Tab, past the rows first rendered', async () => {
     const el = await uploader('endpoint="/api/sign" manual');
     await addAll(el, files(2_000));
