@@ -82,8 +82,9 @@ export interface Results {
     rows: ScaleRow[];
     /**
      * Batches of `count` files through one element, each uploaded and then removed with `removeFile()`:
-     * the heap after GC after each batch, minus before the first (bytes). Absent in results from before it was measured.
+     * the page's JavaScript objects after each batch (bench/js-objects.ts), minus after a warm-up
+     * batch, in bytes and in objects. Absent in results from before they were measured so.
      */
-    removed?: { count: number; heaps: number[] };
+    removed?: { count: number; bytes: number[]; objects: number[] };
   };
 }

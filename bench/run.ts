@@ -26,6 +26,7 @@ import { runScale, type ScaleConfig } from './scale.ts';
 // The test runner's Chromium flags: no background traffic, exact heap figures and gc().
 import { CHROMIUM_ARGS } from '../test/helpers/chrome-launcher.mjs';
 import { folder, startStaticServer, type StaticServer } from '../test/helpers/node/static-server.ts';
+import { jsObjects } from './js-objects.ts';
 import { measureSizes } from './sizes.ts';
 
 const run = promisify(execFile);
@@ -303,10 +304,21 @@ async function main(): Promise<void> {
       const begun = Date.now();
       const rows = await runScale(page, scaleConfig, log);
       const { batches, count } = config.removed;
-      log(`scale: ${batches} batches of ${count} files, each removed with removeFile()`);
-      const heaps = await call<number[]>(page, 'removedBatches', batches, count, scaleConfig.size, scaleConfig.concurrency);
-      log(`heap after each removed batch: ${heaps.map((bytes) => `${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
-      results.scale = { ...section(begun), config: scaleConfig, rows, removed: { count, heaps } };
+      log(`scale: ${batches} batches of ${count} files, each removed with removeFile(), after one that warms up`);
+      const batch = () => call(page, 'removedBatch', count, scaleConfig.size, scaleConfig.concurrency);
+      // The warm-up: compiled code and Lit's templates are made once, not per file.
+      await batch();
+      const before = await jsObjects(page);
+      const removed = { count, bytes: [] as number[], objects: [] as number[] };
+      for (let i = 0; i < batches; i++) {
+        await batch();
+        const after = await jsObjects(page);
+        removed.bytes.push(after.bytes - before.bytes);
+        removed.objects.push(after.count - before.count);
+      }
+      await call(page, 'removedBatchesEnd');
+      log(`JS objects after each removed batch: ${removed.bytes.map((bytes, i) => `${(bytes / 1024).toFixed(1)} KiB (${removed.objects[i]})`).join(', ')}`);
+      results.scale = { ...section(begun), config: scaleConfig, rows, removed };
     }
 
     if (pageErrors.length > 0) throw new Error(`page errors:\n${pageErrors.join('\n')}`);

@@ -4,7 +4,7 @@
 import { clearStage, elementUpload, makeFiles, pool, uppyUpload, useApi, xhrUpload } from './contenders.js';
 import { countRenders, heapSampler, recordLongTasks, settledHeap } from './measures.js';
 import { phaseTimes, resetTimings } from './phases.js';
-import { removedBatches, scaleRun } from './scale.js';
+import { removedBatch, removedBatchesEnd, scaleRun } from './scale.js';
 import type { Contender } from './shapes.js';
 
 const picker = document.querySelector<HTMLInputElement>('#picker')!;
@@ -112,7 +112,8 @@ const bench = {
   },
   scale: (contender: Contender, count: number, size: number, concurrency: number, deadline: number) =>
     scaleRun(contender, count, size, concurrency, deadline),
-  removedBatches,
+  removedBatch,
+  removedBatchesEnd,
   resetTimings,
   phases: phaseTimes,
   heap: settledHeap,

@@ -60,35 +60,33 @@ export async function scaleRun(contender: Contender, count: number, size: number
   return { ...outcome, ...longTasks, maxRendersPerFrame, peakNodes, heapPerFile: (listed - before) / files.length };
 }
 
+let batchElement: PresignedUploaderElement | undefined;
+
 /**
- * `batches` batches of `count` files through one element with its default UI, each uploaded and
- * then taken out file by file with `removeFile()`, after one batch more that warms up (compiled
- * code, Lit's templates): their code grows the heap too, without being state a file left behind.
- * Answers the heap after GC once each batch is removed, minus after the warm-up (bytes).
+ * One batch of `count` files through one element with its default UI, kept from batch to batch:
+ * uploaded, then taken out file by file with `removeFile()`. The bench measures the heap between
+ * batches (bench/js-objects.ts); `removedBatchesEnd()` drops the element.
  */
-export async function removedBatches(batches: number, count: number, size: number, concurrency: number): Promise<number[]> {
-  const el = makeElement(concurrency);
+export async function removedBatch(count: number, size: number, concurrency: number): Promise<void> {
+  const el = (batchElement ??= makeElement(concurrency));
   await el.updateComplete;
-  const removedHeap = async () => {
-    const ids: string[] = [];
-    const controller = new AbortController();
-    const finished = new Promise<void>((resolve, reject) => {
-      const { signal } = controller;
-      el.addEventListener('upload-complete', (e) => ids.push(e.detail.id) === count && resolve(), { signal });
-      el.addEventListener('upload-error', (e) => reject(new Error(`element: ${e.detail.stage}: ${e.detail.error.code}`)), { signal });
-    });
-    el.addFiles(makeFiles(count, size, `rb-${++runId}`));
-    await finished;
-    controller.abort();
-    for (const id of ids) el.removeFile(id);
-    await el.updateComplete;
-    // The page keeps a Resource Timing entry for each exchange (bench/page/phases.ts).
-    performance.clearResourceTimings();
-    return settledHeap();
-  };
-  const before = await removedHeap();
-  const heaps: number[] = [];
-  for (let batch = 0; batch < batches; batch++) heaps.push((await removedHeap()) - before);
+  const ids: string[] = [];
+  const controller = new AbortController();
+  const finished = new Promise<void>((resolve, reject) => {
+    const { signal } = controller;
+    el.addEventListener('upload-complete', (e) => ids.push(e.detail.id) === count && resolve(), { signal });
+    el.addEventListener('upload-error', (e) => reject(new Error(`element: ${e.detail.stage}: ${e.detail.error.code}`)), { signal });
+  });
+  el.addFiles(makeFiles(count, size, `rb-${++runId}`));
+  await finished;
+  controller.abort();
+  for (const id of ids) el.removeFile(id);
+  await el.updateComplete;
+  // The page keeps a Resource Timing entry for each exchange (bench/page/phases.ts).
+  performance.clearResourceTimings();
+}
+
+export function removedBatchesEnd(): void {
+  batchElement = undefined;
   clearStage();
-  return heaps;
 }
