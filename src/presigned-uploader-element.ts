@@ -396,12 +396,13 @@ export class PresignedUploaderElement extends LitElement {
    * At most one render per animation frame, whatever asked for it: events fire at once, the DOM
    * follows. And at most one per RENDER_GAP ms unless the view moved: with small files, a render
    * each frame took about a tenth of the page's CPU, which an upload's progress (an XHR reports it
-   * every 50 ms) does not need. A scroll renders at the next frame: the rows must follow it.
+   * every 50 ms) does not need. The gap passes on a timer, not frame by frame: a frame asked for
+   * and left unused still costs its paint and commit. A scroll renders at the next frame.
    */
   protected override async scheduleUpdate(): Promise<void> {
-    const frame = () => new Promise<void>((resolve) => afterNextFrame(resolve));
-    await frame();
-    while (!this.#window.moved && performance.now() - this.#renderedAt < RENDER_GAP) await frame();
+    const wait = this.#renderedAt + RENDER_GAP - performance.now();
+    if (wait > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), this.#window.whenMoved()]);
+    await new Promise<void>((resolve) => afterNextFrame(resolve));
     this.#renderedAt = performance.now();
     super.scheduleUpdate();
   }

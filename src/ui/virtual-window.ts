@@ -43,6 +43,7 @@ export class VirtualWindow implements ReactiveController {
   #count = 0;
   /** The view moved or a row resized since the last render: the rows in the DOM are not the ones in view. */
   #moved = false;
+  #onMove?: () => void;
   /** The row measured last: measured again only when another row is first, or it resizes. */
   #row?: HTMLElement;
   readonly #host: ReactiveControllerHost;
@@ -60,9 +61,12 @@ export class VirtualWindow implements ReactiveController {
     return this.#stride;
   }
 
-  /** True from a scroll or resize that changes the rows in view until they are rendered. */
-  get moved(): boolean {
-    return this.#moved;
+  /**
+   * Resolves when the view moves or a row resizes, at once if it did since the last render: the
+   * rows in the DOM must follow.
+   */
+  whenMoved(): Promise<void> {
+    return new Promise((resolve) => (this.#moved ? resolve() : (this.#onMove = resolve)));
   }
 
   /** The rows to render for a list of `count`. */
@@ -133,6 +137,8 @@ export class VirtualWindow implements ReactiveController {
 
   #move(): void {
     this.#moved = true;
+    this.#onMove?.();
+    this.#onMove = undefined;
     this.#host.requestUpdate();
   }
 }
