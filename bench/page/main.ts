@@ -2,6 +2,7 @@
 // Uppy 5, each uploading through the demo backend (sign + POST + register) to the dev storage.
 // bench/run.ts drives it with playwright-core and calls the functions on `window.bench`.
 import { clearStage, elementUpload, makeFiles, pool, uppyUpload, useApi, xhrUpload } from './contenders.js';
+import { countFrames } from '../../test/helpers/frame-counter.js';
 import { countRenders, heapSampler, recordLongTasks, settledHeap } from './measures.js';
 import { phaseTimes, resetTimings } from './phases.js';
 import { removedBatch, removedBatchesEnd, scaleRun } from './scale.js';
@@ -82,26 +83,29 @@ const bench = {
     // Making the files is the bench's own long task: an observer started in the same task is told of it.
     await new Promise((resolve) => setTimeout(resolve));
     const tasks = recordLongTasks();
+    // Frames counted by a counter that asks for every one: progress events are held to one per
+    // frame per file, which needs every frame the page could have had.
+    const frames = countFrames();
     let renders: ReturnType<typeof countRenders> | undefined;
     const progressPerFileFrame = new Map<string, number>();
     let progressEvents = 0;
     const { ms } = await elementUpload(files, concurrency, {
       hook: (el) => {
-        renders = countRenders(el);
+        renders = countRenders(el, () => frames.current);
         el.addEventListener('upload-progress', (e) => {
           progressEvents++;
-          const slot = `${e.detail.id}@${renders!.frames.current}`;
+          const slot = `${e.detail.id}@${frames.current}`;
           progressPerFileFrame.set(slot, (progressPerFileFrame.get(slot) ?? 0) + 1);
         });
       },
     });
-    renders!.frames.stop();
+    frames.stop();
     const { longTasks, longestTask } = await tasks.stop();
     clearStage();
-    const perFrame = [...renders!.perFrame.values()];
+    const perFrame = [...renders!.values()];
     return {
       ms,
-      frames: renders!.frames.current,
+      frames: frames.current,
       longTasks,
       longestTask,
       maxRendersPerFrame: Math.max(0, ...perFrame),

@@ -1,7 +1,6 @@
 // What the bench page measures besides time: the JS heap, long tasks, renders per animation frame
 // and the nodes of a shadow root. Each measure is cheap enough not to slow what it watches.
 import type { PresignedUploaderElement } from '../../src/presigned-uploader.js';
-import { countFrames } from '../../test/helpers/frame-counter.js';
 import type { LongTasks } from './shapes.js';
 
 /** What precise-memory Chromium adds to `performance` and `--expose-gc` to the global. */
@@ -48,18 +47,29 @@ export function recordLongTasks(): { stop(): Promise<LongTasks> } {
   };
 }
 
-/** Counts the element's renders (its `update()` wrapped) per animation frame from now on. */
-export function countRenders(el: PresignedUploaderElement): { frames: ReturnType<typeof countFrames>; perFrame: Map<number, number> } {
-  const frames = countFrames();
+/**
+ * Counts the element's renders (its `update()` wrapped) per animation frame from now on, each frame
+ * named by `frame()`; `rendered` runs after each render.
+ */
+export function countRenders(el: PresignedUploaderElement, frame: () => number, rendered?: () => void): Map<number, number> {
   const perFrame = new Map<number, number>();
   const target = el as unknown as { update(changed: unknown): void };
   const update = target.update.bind(target);
   target.update = (changed) => {
-    perFrame.set(frames.current, (perFrame.get(frames.current) ?? 0) + 1);
+    const now = frame();
+    perFrame.set(now, (perFrame.get(now) ?? 0) + 1);
     update(changed);
+    rendered?.();
   };
-  return { frames, perFrame };
+  return perFrame;
 }
+
+/**
+ * The time of the animation frame in progress: renders run in frame callbacks, where this is the
+ * frame's own time. Unlike a frame counter it asks for no frame: a frame asked for every 16 ms costs
+ * the element's page its paint and commit, which the bare loop and Uppy do not pay.
+ */
+export const frameTime = () => document.timeline.currentTime as number;
 
 /** Every node under `root`, those in nested shadow roots too (a list may live in a child component). */
 function countNodes(root: Node): number {
@@ -79,31 +89,28 @@ const SAMPLER_BUDGET = 0.02;
 const SAMPLE_LIMIT_MS = 8;
 
 /**
- * The most nodes (elements, text, comments) `root` held: counted once per animation frame while a
- * count is cheap, less often as it grows (counting takes at most 2 % of the time), not at all once a
- * count takes over 8 ms, and once more at `stop()`. A list that only grows peaks at that last count.
+ * The most nodes (elements, text, comments) `root` held: counted at `sample()` while a count is
+ * cheap, less often as it grows (counting takes at most 2 % of the time), not at all once a count
+ * takes over 8 ms, and once more at `stop()`. A list that only grows peaks at that last count.
  */
-export function sampleNodes(root: ShadowRoot): { stop(): number } {
+export function sampleNodes(root: ShadowRoot): { sample(): void; stop(): number } {
   let peak = 0;
   let next = 0;
   let running = true;
-  const sample = () => {
+  const count = () => {
     const before = performance.now();
     peak = Math.max(peak, countNodes(root));
     const cost = performance.now() - before;
     if (cost > SAMPLE_LIMIT_MS) running = false;
     next = performance.now() + cost / SAMPLER_BUDGET;
   };
-  const tick = (now: number) => {
-    if (!running) return;
-    if (now >= next) sample();
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
   return {
+    sample() {
+      if (running && performance.now() >= next) count();
+    },
     stop() {
       running = false;
-      sample();
+      count();
       return peak;
     },
   };
