@@ -310,7 +310,7 @@ export class UploadController implements ReactiveController {
     if (done && !this.#sentThisFrame.has(id)) {
       // The last progress goes out at once when it can: the page waits for it.
       this.#pendingProgress.delete(id);
-      this.#emitProgress(upload);
+      this.#emitProgress(upload, true);
       return;
     }
     this.#pendingProgress.set(id, upload);
@@ -337,17 +337,23 @@ export class UploadController implements ReactiveController {
     const pending = [...this.#pendingProgress.values()];
     this.#pendingProgress.clear();
     for (const upload of pending) {
-      this.#emitProgress(upload);
       const waiting = this.#afterLastProgress.get(upload.id);
+      this.#emitProgress(upload, waiting !== undefined);
       this.#afterLastProgress.delete(upload.id);
       for (const emit of waiting ?? []) emit();
     }
   }
 
-  #emitProgress({ id, file, loaded, total }: UploadSnapshot): void {
+  /**
+   * `last`: no progress of the file can follow, so none needs holding to the next frame, and no
+   * frame is asked for: with small files most progress is last, and a frame costs its paint and commit.
+   */
+  #emitProgress({ id, file, loaded, total }: UploadSnapshot, last: boolean): void {
     const percent = total > 0 ? Math.min(100, (loaded / total) * 100) : 100;
-    this.#sentThisFrame.add(id);
-    this.#scheduleFrame();
+    if (!last) {
+      this.#sentThisFrame.add(id);
+      this.#scheduleFrame();
+    }
     this.#options.emit('upload-progress', { id, file, loaded, total, percent });
     this.#host.requestUpdate();
   }

@@ -68,6 +68,36 @@ describe('UploadController', () => {
     expect(frameOf(complete!)).to.equal(frameOf(last!));
   });
 
+  it("asks for no animation frame when a file's only progress is its last", async () => {
+    window.fetch = async () => Response.json({ url: 'https://storage.test/', fields: { key: 'k' } });
+    const transport: Transport = async () => ({ status: 204, body: '', header: () => null });
+    const { requestAnimationFrame } = window;
+    let asked = 0;
+    window.requestAnimationFrame = (callback) => {
+      asked++;
+      return requestAnimationFrame.call(window, callback);
+    };
+    try {
+      const seen: string[] = [];
+      await new Promise<void>((resolve) => {
+        const controller = new UploadController(host, {
+          queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0, multipartThreshold: Infinity }),
+          backend: () => ({ endpoint: '/api/sign', headers: {} }),
+          transport,
+          emit: (type) => {
+            seen.push(type);
+            if (type === 'upload-complete') resolve();
+          },
+        });
+        controller.add([makeFile('a.bin', 100, 'application/octet-stream')], {});
+      });
+      expect(seen).to.deep.equal(['upload-start', 'upload-progress', 'upload-complete']);
+      expect(asked, 'animation frames asked for').to.equal(0);
+    } finally {
+      window.requestAnimationFrame = requestAnimationFrame;
+    }
+  });
+
   // Cancelling 10,000 files touched the journal 10,000 times: one long task (about 65 ms of CPU).
   it('cancels and removes files that owe no register call without touching the register journal', () => {
     const controller = new UploadController(host, {
