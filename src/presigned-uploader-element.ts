@@ -25,7 +25,7 @@ const RESTORED = 'restored:';
 const DEFAULT_MULTIPART_THRESHOLD = 100 * 1024 * 1024;
 /** Refused files shown one by one; the rest are counted in one line. */
 const REJECTED_SHOWN = 20;
-/** Form entries copied at once on any change; a longer value is copied at most once per frame. */
+/** Form entries copied at once on any change; a longer value is copied at most once per 16 ms. */
 const FORM_VALUE_AT_ONCE = 256;
 /** The least time between two renders while the view stays still, in ms. */
 const RENDER_GAP = 50;
@@ -237,7 +237,7 @@ export class PresignedUploaderElement extends LitElement {
   /** The row holding keyboard focus: it stays rendered while focused, in view or not. */
   #focusedId?: string;
   #run?: Run;
-  /** When the form value was last handed to the browser; it is rebuilt at most once per frame. */
+  /** When the form value was last handed to the browser; it is rebuilt at most once per 16 ms. */
   #formValueAt = -Infinity;
   #formValueQueued = false;
   /** What the form value was last built from: rebuilt only when one of these changed. */
@@ -796,7 +796,7 @@ export class PresignedUploaderElement extends LitElement {
 
   /**
    * Validity, custom states and the live region's batch end, after any change of the list or a
-   * status: O(1) from the queue's tally. The form value follows at most once per frame.
+   * status: O(1) from the queue's tally. The form value follows at most once per 16 ms.
    */
   #syncState(): void {
     const { tally } = this.#uploads.queue;
@@ -831,7 +831,8 @@ export class PresignedUploaderElement extends LitElement {
   /**
    * Hands the form value to the browser right after a change, so a form read after an event sees
    * it. Each time, every entry is copied: past a few hundred entries, that happens at most once per
-   * frame, so a completion does not cost more with more files listed.
+   * 16 ms, so a completion does not cost more with more files listed (on a timer: a frame asked for
+   * costs its paint and commit).
    */
   #queueFormValue(): void {
     if (this.#formValueQueued) return;
@@ -850,7 +851,7 @@ export class PresignedUploaderElement extends LitElement {
     };
     const { size } = this.#uploads.queue.tally.completed;
     if (size + this.#restored.length <= FORM_VALUE_AT_ONCE || performance.now() - this.#formValueAt > 16) queueMicrotask(set);
-    else afterNextFrame(set);
+    else setTimeout(set, 16);
   }
 
   #setState(state: string, on: boolean): void {

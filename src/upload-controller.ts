@@ -337,9 +337,10 @@ export class UploadController implements ReactiveController {
     const pending = [...this.#pendingProgress.values()];
     this.#pendingProgress.clear();
     for (const upload of pending) {
+      // Taken before the event: a handler of it may report the file's last progress, which waits anew.
       const waiting = this.#afterLastProgress.get(upload.id);
-      this.#emitProgress(upload, waiting !== undefined);
       this.#afterLastProgress.delete(upload.id);
+      this.#emitProgress(upload, waiting !== undefined);
       for (const emit of waiting ?? []) emit();
     }
   }

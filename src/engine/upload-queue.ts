@@ -601,12 +601,14 @@ export class UploadQueue {
     return (loaded) => {
       if (loaded <= entry.loaded) return;
       this.#update(entry, () => (entry.loaded = loaded));
-      this.#listener.progress(this.#snapshot(entry), false);
+      // All bytes reported: progress never goes back, so none can follow.
+      this.#listener.progress(this.#snapshot(entry), loaded >= entry.total);
     };
   }
 
-  /** All bytes are out: the last progress of the file. */
+  /** Storage has the bytes: the last progress of the file, unless the request already reported them all. */
   #stored(entry: Entry): void {
+    if (entry.total > 0 && entry.loaded >= entry.total) return;
     this.#update(entry, () => (entry.loaded = entry.total));
     this.#listener.progress(this.#snapshot(entry), true);
   }

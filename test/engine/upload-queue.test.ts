@@ -86,6 +86,21 @@ describe('UploadQueue', () => {
     expect(progress).to.deep.equal([[500, false], [1000, true]]);
   });
 
+  it('makes a report of every byte the last progress: storage answering adds none', async () => {
+    const { queue, progress, settled } = harness({
+      steps: {
+        transport: async (request: TransportRequest) => {
+          request.onProgress(50, 100);
+          request.onProgress(100, 100);
+          return answer(204);
+        },
+      },
+    });
+    queue.add([makeFile('a.jpg', 1000)]);
+    await settled();
+    expect(progress).to.deep.equal([[500, false], [1000, true]]);
+  });
+
   it('runs exactly `concurrency` uploads at once', async () => {
     let inFlight = 0;
     let most = 0;
