@@ -31,15 +31,14 @@ const LIMITS: Record<string, string | ((r: Results) => string)> = {
     'or features. `npm test` (test/node/bundle-size.test.ts) holds both sizes under a ceiling until then.',
   'One big file':
     "The file goes through Chromium's network service in one XHR in both the element's and the bare-XHR case: the element " +
-    'adds nothing per byte (its progress handler runs once per event, its renders at most every 50 ms). The round-to-round ' +
+    'adds nothing per byte (its progress handler runs once per event, its renders once per frame). The round-to-round ' +
     'spread of the same contender (see the runs below) is larger than the gap: the storage writes to the same disk in ' +
     'the same Node process as the runner. curl sends from a native process without that IPC hop.',
   'Many files':
     'Rounds of one contender spread by 15 % or more, as wide as the gaps: full runs of nearly the same code have put the ' +
     'element at 0.79× to 1.01× the bare loop and headless at 0.77× to 1.16×. The page does more per file than the loop (it ' +
-    'validates, journals the register call in localStorage, fires events and, with its UI, renders at most every 50 ms ' +
-    'while files move): over 500 files, the renderer used 1.10–1.44× the CPU of the loop with the UI (1.30–1.85× before ' +
-    'the render gap and the frames a last progress no longer asks for) and 1.06–1.29× headless, plus 0.1–0.2 s in the GPU ' +
+    'validates, journals the register call in localStorage, fires events and, with its UI, renders each frame while ' +
+    'files move): over 500 files, the renderer used 1.4–1.6× the CPU of the loop with the UI and 1.0–1.4× headless, plus 0.1–0.2 s in the GPU ' +
     'process and 0.1–0.2 s in the storage process (the journal). On this ' +
     '2-core machine the browser and the one Node process that serves backend, storage and proxies share the CPU, so that ' +
     'work delays the requests of every contender alike. The element also keeps more requests in flight (sign ahead, ' +
@@ -56,7 +55,7 @@ const LIMITS: Record<string, string | ((r: Results) => string)> = {
     "not the uploader's objects. Heap snapshots of the removed batches (Scale) show what it is: the page's own objects " +
     "stay flat from batch to batch while V8's compiled code grows by about 20 KiB per 1,000 files as it optimizes.",
   'Main thread':
-    'Renders come at most once per frame and every 50 ms, the list is virtual and `addFiles` works in 8 ms slices (issue 11). Long tasks ' +
+    'Renders come at most once per frame, the list is virtual and `addFiles` works in 8 ms slices (issue 11). Long tasks ' +
     'measured here were traced (a CDP trace beside the `longtask` observer): their CPU time was 1 to 17 ms, the rest of ' +
     'their wall time the main thread waiting for a core that the browser, the storage and the runner share.',
   Scale: (r) => {

@@ -27,8 +27,6 @@ const DEFAULT_MULTIPART_THRESHOLD = 100 * 1024 * 1024;
 const REJECTED_SHOWN = 20;
 /** Form entries copied at once on any change; a longer value is copied at most once per 16 ms. */
 const FORM_VALUE_AT_ONCE = 256;
-/** The least time between two renders while the view stays still, in ms. */
-const RENDER_GAP = 50;
 /** The milestone tracker's id for the progress of all files together. */
 const ALL = '';
 /** The announcement of each way an upload ends. */
@@ -232,7 +230,6 @@ export class PresignedUploaderElement extends LitElement {
   readonly #meter = new SpeedMeter();
   readonly #thumbnails = new Thumbnails();
   readonly #window = new VirtualWindow(this);
-  #renderedAt = 0;
   #formDisabled = false;
   /** The row holding keyboard focus: it stays rendered while focused, in view or not. */
   #focusedId?: string;
@@ -392,18 +389,9 @@ export class PresignedUploaderElement extends LitElement {
     this.#thumbnails.clear();
   }
 
-  /**
-   * At most one render per animation frame, whatever asked for it: events fire at once, the DOM
-   * follows. And at most one per RENDER_GAP ms unless the view moved: with small files, a render
-   * each frame took about a tenth of the page's CPU, which an upload's progress (an XHR reports it
-   * every 50 ms) does not need. The gap passes on a timer, not frame by frame: a frame asked for
-   * and left unused still costs its paint and commit. A scroll renders at the next frame.
-   */
+  /** At most one render per animation frame, whatever asked for it: events fire at once, the DOM follows. */
   protected override async scheduleUpdate(): Promise<void> {
-    const wait = this.#renderedAt + RENDER_GAP - performance.now();
-    if (wait > 0) await Promise.race([new Promise((resolve) => setTimeout(resolve, wait)), this.#window.whenMoved()]);
     await new Promise<void>((resolve) => afterNextFrame(resolve));
-    this.#renderedAt = performance.now();
     super.scheduleUpdate();
   }
 

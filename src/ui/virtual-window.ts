@@ -41,9 +41,6 @@ export class VirtualWindow implements ReactiveController {
   #height = typeof innerHeight === 'number' ? innerHeight : 800;
   #range: RowRange = { start: 0, end: 0 };
   #count = 0;
-  /** The view moved or a row resized since the last render: the rows in the DOM are not the ones in view. */
-  #moved = false;
-  #onMove?: () => void;
   /** The row measured last: measured again only when another row is first, or it resizes. */
   #row?: HTMLElement;
   readonly #host: ReactiveControllerHost;
@@ -61,18 +58,9 @@ export class VirtualWindow implements ReactiveController {
     return this.#stride;
   }
 
-  /**
-   * Resolves when the view moves or a row resizes, at once if it did since the last render: the
-   * rows in the DOM must follow.
-   */
-  whenMoved(): Promise<void> {
-    return new Promise((resolve) => (this.#moved ? resolve() : (this.#onMove = resolve)));
-  }
-
   /** The rows to render for a list of `count`. */
   range(count: number): RowRange {
     this.#count = count;
-    this.#moved = false;
     return (this.#range = rowsInView({ top: this.#top, height: this.#height, stride: this.#stride, count, margin: MARGIN }));
   }
 
@@ -101,7 +89,7 @@ export class VirtualWindow implements ReactiveController {
     const stride = row.getBoundingClientRect().height + parseFloat(getComputedStyle(row).marginBottom);
     if (stride > 0 && Math.abs(stride - this.#stride) > 0.5) {
       this.#stride = stride;
-      this.#move();
+      this.#host.requestUpdate();
     }
   }
 
@@ -132,13 +120,6 @@ export class VirtualWindow implements ReactiveController {
     this.#height = visible ? viewBottom - viewTop : Math.min(list.clientHeight, innerHeight);
     const { start, end } = this.#range;
     const next = rowsInView({ top: this.#top, height: this.#height, stride: this.#stride, count: this.#count, margin: MARGIN });
-    if (next.start !== start || next.end !== end) this.#move();
-  }
-
-  #move(): void {
-    this.#moved = true;
-    this.#onMove?.();
-    this.#onMove = undefined;
-    this.#host.requestUpdate();
+    if (next.start !== start || next.end !== end) this.#host.requestUpdate();
   }
 }

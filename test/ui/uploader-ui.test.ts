@@ -153,6 +153,22 @@ describe('<presigned-uploader> UI', () => {
     expect(seen).to.deep.equal(['Uploaded 1024']);
   });
 
+  it('shows the state an event announced within the next animation frames, without waiting for updateComplete', async () => {
+    mockUploads();
+    const el = await uploader('endpoint="/api/sign"');
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const seen: string[] = [];
+    el.addEventListener('upload-complete', async () => {
+      // The handler's own frame request comes before the element's: the render lands by the second.
+      await frame();
+      await frame();
+      seen.push($(el, '[part=file] [part=status]')!.textContent!);
+    });
+    await settle(el, [makeFile('a.jpg', 1024)]);
+    await waitUntil(() => seen.length === 1);
+    expect(seen).to.deep.equal(['Uploaded']);
+  });
+
   it('announces start and completion in the polite live region', async () => {
     // A sign answer that takes a while, so the start has a frame of its own to be shown in.
     mockUploads(async () => {
