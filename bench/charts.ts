@@ -15,7 +15,8 @@ export interface Target {
   met: boolean;
 }
 
-export const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+// `+ 0` turns -0 into 0; a value that rounds to zero shows no sign.
+export const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? (Number(value.toFixed(digits)) + 0).toFixed(digits) : 'n/a');
 /** `1.00×`, `12 ms`, or the bare number for a count. */
 export const withUnit = (text: string, unit: string) => `${text}${unit === '×' ? '×' : unit ? ` ${unit}` : ''}`;
 /** A target's measure, as precise as its unit needs. */

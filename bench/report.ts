@@ -18,7 +18,8 @@ const SCALE_GOAL = 0.95;
 
 function target(area: string, what: string, measured: number, unit: string, sense: '>=' | '<=', goal: number): Target {
   const met = sense === '>=' ? measured >= goal : measured <= goal;
-  const score = sense === '>=' ? measured / goal : measured === 0 ? 2 : goal / measured;
+  // At or below zero an upper bound is met with all the room there is (a growth can be negative).
+  const score = sense === '>=' ? measured / goal : measured <= 0 ? 2 : goal / measured;
   return { area, what, measured, unit, sense, goal, score, met };
 }
 
