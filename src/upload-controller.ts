@@ -337,7 +337,8 @@ export class UploadController implements ReactiveController {
     const pending = [...this.#pendingProgress.values()];
     this.#pendingProgress.clear();
     for (const upload of pending) {
-      // Taken before the event: a handler of it may report the file's last progress, which waits anew.
+      // Held for a file's last progress only, so it says which this is. Taken before the event: a
+      // handler of it may report the file's last progress, which then waits anew.
       const waiting = this.#afterLastProgress.get(upload.id);
       this.#afterLastProgress.delete(upload.id);
       this.#emitProgress(upload, waiting !== undefined);

@@ -3,7 +3,7 @@
 import { expect } from '@open-wc/testing';
 import type { ReactiveControllerHost } from 'lit';
 import type { Transport, TransportResponse } from '../src/engine/xhr-transport.js';
-import { UploadController } from '../src/upload-controller.js';
+import { UploadController, type UploadControllerOptions } from '../src/upload-controller.js';
 import { makeFile } from './helpers/files.js';
 import { countFrames } from './helpers/frame-counter.js';
 
@@ -14,6 +14,18 @@ const host: ReactiveControllerHost = {
   updateComplete: Promise.resolve(true),
 };
 
+/** One 100-byte file through a controller whose sign answer comes at once, sent with `transport`. */
+function uploadOne(transport: Transport, emit: UploadControllerOptions['emit']): void {
+  window.fetch = async () => Response.json({ url: 'https://storage.test/', fields: { key: 'k' } });
+  const controller = new UploadController(host, {
+    queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0, multipartThreshold: Infinity }),
+    backend: () => ({ endpoint: '/api/sign', headers: {} }),
+    transport,
+    emit,
+  });
+  controller.add([makeFile('a.bin', 100, 'application/octet-stream')], {});
+}
+
 describe('UploadController', () => {
   const realFetch = window.fetch;
   afterEach(() => {
@@ -21,7 +33,6 @@ describe('UploadController', () => {
   });
 
   it('holds a last progress that would be the second in a frame until the next frame, and upload-complete behind it', async () => {
-    window.fetch = async () => Response.json({ url: 'https://storage.test/', fields: { key: 'k' } });
     let report!: (loaded: number, total: number) => void;
     let answer!: (response: TransportResponse) => void;
     const transport: Transport = (request) =>
@@ -32,29 +43,23 @@ describe('UploadController', () => {
       });
     const frames = countFrames();
     const seen: string[] = [];
-    const done = new Promise<void>((resolve) => {
-      const controller = new UploadController(host, {
-        queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0, multipartThreshold: Infinity }),
-        backend: () => ({ endpoint: '/api/sign', headers: {} }),
-        transport,
-        emit: (type, detail) => {
-          if (type === 'upload-progress') {
-            const { loaded } = detail as { loaded: number };
-            seen.push(`progress ${loaded} @${frames.current}`);
-            // The bytes finish and storage answers while this frame's progress is being told.
-            if (loaded < 100) {
-              report(100, 100);
-              answer({ status: 204, body: '', header: () => null });
-            }
+    const done = new Promise<void>((resolve) =>
+      uploadOne(transport, (type, detail) => {
+        if (type === 'upload-progress') {
+          const { loaded } = detail as { loaded: number };
+          seen.push(`progress ${loaded} @${frames.current}`);
+          // The bytes finish and storage answers while this frame's progress is being told.
+          if (loaded < 100) {
+            report(100, 100);
+            answer({ status: 204, body: '', header: () => null });
           }
-          if (type === 'upload-complete') {
-            seen.push(`complete @${frames.current}`);
-            resolve();
-          }
-        },
-      });
-      controller.add([makeFile('a.bin', 100, 'application/octet-stream')], {});
-    });
+        }
+        if (type === 'upload-complete') {
+          seen.push(`complete @${frames.current}`);
+          resolve();
+        }
+      }),
+    );
     await done;
     frames.stop();
 
@@ -69,7 +74,6 @@ describe('UploadController', () => {
   });
 
   it("asks for no animation frame when a file's only progress is its last", async () => {
-    window.fetch = async () => Response.json({ url: 'https://storage.test/', fields: { key: 'k' } });
     const transport: Transport = async () => ({ status: 204, body: '', header: () => null });
     const { requestAnimationFrame } = window;
     let asked = 0;
@@ -79,18 +83,12 @@ describe('UploadController', () => {
     };
     try {
       const seen: string[] = [];
-      await new Promise<void>((resolve) => {
-        const controller = new UploadController(host, {
-          queue: () => ({ concurrency: 1, retries: 0, baseDelay: 0, manual: false, stallTimeout: 0, multipartThreshold: Infinity }),
-          backend: () => ({ endpoint: '/api/sign', headers: {} }),
-          transport,
-          emit: (type) => {
-            seen.push(type);
-            if (type === 'upload-complete') resolve();
-          },
-        });
-        controller.add([makeFile('a.bin', 100, 'application/octet-stream')], {});
-      });
+      await new Promise<void>((resolve) =>
+        uploadOne(transport, (type) => {
+          seen.push(type);
+          if (type === 'upload-complete') resolve();
+        }),
+      );
       expect(seen).to.deep.equal(['upload-start', 'upload-progress', 'upload-complete']);
       expect(asked, 'animation frames asked for').to.equal(0);
     } finally {
