@@ -273,6 +273,7 @@ export class PresignedUploaderElement extends LitElement {
     },
     added: (batch) => this.#announceBatch(batch),
     changed: () => this.#syncState(),
+    shown: () => !this.headless,
     resize: () => {
       const width = nonNegative(this.resizeWidth, 0);
       const height = nonNegative(this.resizeHeight, 0);
@@ -631,6 +632,9 @@ export class PresignedUploaderElement extends LitElement {
    * end), so a screen reader is not drowned.
    */
   #observe(type: keyof PresignedUploaderEventMap, { id, file, loaded, total, percent, error, reason }: AnyDetail): void {
+    // Without a UI there is no list to render, no speed to show and no live region to speak:
+    // an event asks for no frame (each costs the renderer a frame's work, thousands of times).
+    if (this.headless) return;
     const { name } = file;
     const single = this.#single;
     switch (type) {
@@ -642,8 +646,7 @@ export class PresignedUploaderElement extends LitElement {
         break;
       case 'upload-progress': {
         // Once per frame per file: the detail carries the numbers, and the language is looked up
-        // only when a milestone is told. Without a UI there is no speed to show nor region to speak.
-        if (this.headless) break;
+        // only when a milestone is told.
         this.#meter.sample(id, loaded ?? 0, total ?? 0);
         const { tally } = this.#uploads.queue;
         const mark = single ? this.#announcer.milestone(id, percent ?? 0) : this.#announcer.milestone(ALL, (tally.loaded / (tally.total || 1)) * 100);
@@ -681,7 +684,7 @@ export class PresignedUploaderElement extends LitElement {
 
   /** Tells a batch of added files in one sentence. */
   #announceBatch({ accepted, rejected }: AddedBatch): void {
-    if (accepted + rejected <= 1) return;
+    if (accepted + rejected <= 1 || this.headless) return;
     const { strings, locale } = this.#language;
     const said = [accepted > 0 ? fill(strings.announce.added, { count: formatCount(accepted, locale) }) : ''];
     if (rejected > 0) said.push(fill(strings.announce.refused, { count: formatCount(rejected, locale) }));

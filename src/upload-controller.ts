@@ -27,6 +27,8 @@ export interface UploadControllerOptions {
   added?(batch: AddedBatch): void;
   /** The list or a status changed (not progress): counts and totals are up to date. */
   changed?(): void;
+  /** Whether the host shows the files (default: it does). One that does not gets no render asked for by them. */
+  shown?(): boolean;
   transport?: Transport;
   /** Images to make smaller before upload, and the `max-size` that then applies to the smaller bytes; undefined: no resizing. */
   resize?(): (ResizeSettings & { maxSize?: number }) | undefined;
@@ -116,7 +118,7 @@ export class UploadController implements ReactiveController {
       },
       change: () => {
         options.changed?.();
-        host.requestUpdate();
+        this.#render();
       },
     });
   }
@@ -165,7 +167,7 @@ export class UploadController implements ReactiveController {
       this.#options.added?.({ accepted: batch.accepted, rejected: batch.rejected });
     }
     if (accepted.length > 0) this.queue.add(accepted);
-    this.#host.requestUpdate();
+    this.#render();
     if (this.#backlog.length > 0) setTimeout(() => this.#addSlice());
   }
 
@@ -216,7 +218,7 @@ export class UploadController implements ReactiveController {
       const index = this.rejected.findIndex((rejection) => rejection.id === id);
       if (index >= 0) this.rejected.splice(index, 1);
     }
-    this.#host.requestUpdate();
+    this.#render();
   }
 
   hostConnected(): void {
@@ -267,7 +269,7 @@ export class UploadController implements ReactiveController {
     const rejection = { id, file, reason };
     this.rejected.push(rejection);
     this.#options.emit('file-reject', rejection);
-    this.#host.requestUpdate();
+    this.#render();
   }
 
   /** Keeps the register call a stored file owes in the journal until the backend answers, so a reload or a failure loses nothing. */
@@ -303,6 +305,11 @@ export class UploadController implements ReactiveController {
     this.#journaled.delete(id);
     this.#recovered.delete(id);
     adopted.delete(id);
+  }
+
+  /** A frame's work in the renderer per call, so none for a host that shows no files (`headless`). */
+  #render(): void {
+    if (this.#options.shown?.() !== false) this.#host.requestUpdate();
   }
 
   #progress(upload: UploadSnapshot, done: boolean): void {
@@ -357,6 +364,6 @@ export class UploadController implements ReactiveController {
       this.#scheduleFrame();
     }
     this.#options.emit('upload-progress', { id, file, loaded, total, percent });
-    this.#host.requestUpdate();
+    this.#render();
   }
 }

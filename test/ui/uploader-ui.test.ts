@@ -379,6 +379,22 @@ describe('<presigned-uploader> UI', () => {
       expect(new FormData(form).getAll('doc')).to.deep.equal(['uploads/a.jpg']);
       expect(el.matches(':state(complete)')).to.equal(true);
     });
+
+    it('asks for no render as files move (it shows none), and lists them once its UI is turned on', async () => {
+      mockUploads();
+      const el = await fixture<PresignedUploaderElement>(html`<presigned-uploader endpoint="/api/sign" headless></presigned-uploader>`);
+      await el.updateComplete;
+      const pending: boolean[] = [];
+      for (const type of ['file-reject', 'upload-start', 'upload-progress', 'upload-complete']) el.addEventListener(type, () => pending.push(el.isUpdatePending));
+      el.maxFiles = 1;
+      await el.updateComplete;
+      await settle(el, [makeFile('a.jpg'), makeFile('b.jpg')]);
+      expect(pending.length).to.be.at.least(4);
+      expect(pending).to.not.include(true);
+      el.headless = false;
+      await el.updateComplete;
+      expect($(el, 'li [part=file-name]')!.textContent).to.equal('a.jpg');
+    });
   });
 
   describe('formStateRestoreCallback', () => {
