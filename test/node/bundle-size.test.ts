@@ -37,8 +37,9 @@ const BUDGET = { standalone: 15_000, ownCode: 7_000 };
  * unsafeCSS) and the styles lost declarations that change nothing: 32,953 -> 32,455 B standalone;
  * own code rose 21,418 -> 21,489 B, the few lines that took over from the libraries' code. Raised
  * for one last progress per file, which asks for no frame: 32,470 B standalone, 21,506 B own code.
+ * Raised for a headless element that asks for no render as files move: 32,493 B, 21,529 B.
  */
-const CEILING = { standalone: 32_480, ownCode: 21_515 };
+const CEILING = { standalone: 32_505, ownCode: 21_540 };
 
 describe('bundle size', () => {
   let outDir = '';
