@@ -40,7 +40,7 @@ const LIMITS: Record<string, string | ((r: Results) => string)> = {
     'element at 0.79× to 1.01× the bare loop and headless at 0.77× to 1.16×. The page does more per file than the loop (it ' +
     'validates, journals the register call in localStorage, fires events and, with its UI, renders each frame while ' +
     'files move; headless asks for no frame): over 500 files, the renderer used 1.4–1.6× the CPU of the loop with the UI ' +
-    'and 1.0–1.2× headless, plus 0.1–0.3 s in the GPU process with the UI and 0.1–0.2 s in the storage process (the journal). On this ' +
+    'and 1.0–1.25× headless, plus 0.1–0.3 s in the GPU process with the UI and 0.1–0.2 s in the storage process (the journal). On this ' +
     '2-core machine the browser and the one Node process that serves backend, storage and proxies share the CPU, so that ' +
     'work delays the requests of every contender alike. The element also keeps more requests in flight (sign ahead, ' +
     "register outside the slots), so each of its exchanges takes longer than the loop's (see the phases): worth nothing " +
