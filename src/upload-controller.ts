@@ -27,7 +27,7 @@ export interface UploadControllerOptions {
   added?(batch: AddedBatch): void;
   /** The list or a status changed (not progress): counts and totals are up to date. */
   changed?(): void;
-  /** Whether the host shows the files (default: it does). One that does not gets no render asked for by them. */
+  /** Whether the host shows the files (default: it does); when it does not, their changes ask it for no render. */
   shown?(): boolean;
   transport?: Transport;
   /** Images to make smaller before upload, and the `max-size` that then applies to the smaller bytes; undefined: no resizing. */
@@ -118,7 +118,7 @@ export class UploadController implements ReactiveController {
       },
       change: () => {
         options.changed?.();
-        this.#render();
+        this.#requestRender();
       },
     });
   }
@@ -167,7 +167,7 @@ export class UploadController implements ReactiveController {
       this.#options.added?.({ accepted: batch.accepted, rejected: batch.rejected });
     }
     if (accepted.length > 0) this.queue.add(accepted);
-    this.#render();
+    this.#requestRender();
     if (this.#backlog.length > 0) setTimeout(() => this.#addSlice());
   }
 
@@ -218,7 +218,7 @@ export class UploadController implements ReactiveController {
       const index = this.rejected.findIndex((rejection) => rejection.id === id);
       if (index >= 0) this.rejected.splice(index, 1);
     }
-    this.#render();
+    this.#requestRender();
   }
 
   hostConnected(): void {
@@ -269,7 +269,7 @@ export class UploadController implements ReactiveController {
     const rejection = { id, file, reason };
     this.rejected.push(rejection);
     this.#options.emit('file-reject', rejection);
-    this.#render();
+    this.#requestRender();
   }
 
   /** Keeps the register call a stored file owes in the journal until the backend answers, so a reload or a failure loses nothing. */
@@ -307,8 +307,11 @@ export class UploadController implements ReactiveController {
     adopted.delete(id);
   }
 
-  /** A frame's work in the renderer per call, so none for a host that shows no files (`headless`). */
-  #render(): void {
+  /**
+   * Asks the host for a render, unless it shows no files (`headless`): each render costs a frame's
+   * work in the renderer, and files change thousands of times.
+   */
+  #requestRender(): void {
     if (this.#options.shown?.() !== false) this.#host.requestUpdate();
   }
 
@@ -364,6 +367,6 @@ export class UploadController implements ReactiveController {
       this.#scheduleFrame();
     }
     this.#options.emit('upload-progress', { id, file, loaded, total, percent });
-    this.#render();
+    this.#requestRender();
   }
 }
